@@ -1,0 +1,49 @@
+# The DDI playbook. Two commands do all the set-up on a fresh machine:
+#   make book   -> .venv, pinned requirements, the package (editable), the site in _build/html
+#   make test   -> the same .venv plus dev requirements, then the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+PYTEST_ARGS ?=
+
+.PHONY: book test lab clean lint help
+
+help:
+	@echo "make book   build the site into _build/html (creates .venv, installs pinned requirements)"
+	@echo "make test   run the test suite (unit, notebooks, whole-book build)"
+	@echo "make lab    open JupyterLab on notebooks/ (installs jupyterlab on first use)"
+	@echo "make lint   ruff on the package, tests and benchmarks"
+	@echo "make clean  remove build outputs and caches"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.txt pyproject.toml | $(PY)
+	$(PIP) install -r requirements.txt
+	$(PIP) install --no-deps -e .
+	touch $@
+
+$(DEV_STAMP): requirements-dev.txt $(RUNTIME_STAMP)
+	$(PIP) install -r requirements-dev.txt
+	touch $@
+
+book: $(RUNTIME_STAMP)
+	$(PY) -m playbook build
+
+test: $(DEV_STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check playbook tests bench
+
+lab: $(RUNTIME_STAMP)
+	$(PIP) install jupyterlab==4.6.6
+	$(VENV)/bin/jupyter lab notebooks/
+
+clean:
+	rm -rf _build .pytest_cache
+	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""Geography: DGUIDs, the census hierarchy, catchments and maps."""

@@ -1,0 +1,32 @@
+import pytest
+
+from playbook.errors import PlaybookError
+from playbook.io import atomic_path
+
+
+def test_error_names_file_row_field_and_expectation():
+    err = PlaybookError("'abc' is not a number", path="data.csv", row=7, field="C1_COUNT_TOTAL", expected="a number")
+    assert str(err) == "data.csv, row 7, field 'C1_COUNT_TOTAL': 'abc' is not a number (expected a number)"
+
+
+def test_error_without_location_is_just_the_message():
+    assert str(PlaybookError("bad")) == "bad"
+
+
+def test_atomic_path_writes_whole_file(tmp_path):
+    target = tmp_path / "out" / "table.csv"
+    with atomic_path(target) as tmp:
+        tmp.write_text("a,b\n1,2\n")
+        assert not target.exists()
+    assert target.read_text() == "a,b\n1,2\n"
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_atomic_path_leaves_nothing_on_failure(tmp_path):
+    target = tmp_path / "table.csv"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("boom")
+    assert target.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [target]

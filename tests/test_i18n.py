@@ -1,0 +1,49 @@
+import string
+
+import pytest
+
+from playbook import i18n
+from playbook.errors import PlaybookError
+
+
+def placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_label_exists_in_both_languages_with_the_same_placeholders():
+    for key, entry in i18n.catalogue().items():
+        assert set(entry) == set(i18n.LANGUAGES), key
+        assert all(entry[lang].strip() for lang in i18n.LANGUAGES), key
+        assert placeholders(entry["en"]) == placeholders(entry["fr"]), key
+
+
+def test_label_in_each_language():
+    assert i18n.t("evi_name", "en") == "E-Vulnerability Index"
+    assert i18n.t("evi_name", "fr") == "Indice de cybervulnérabilité"
+
+
+def test_language_from_environment(monkeypatch):
+    monkeypatch.setenv("PLAYBOOK_LANG", "fr")
+    assert i18n.language() == "fr"
+    assert i18n.language("en") == "en"
+
+
+def test_unknown_language_and_key_are_clear_errors():
+    with pytest.raises(PlaybookError, match="expected 'en' or 'fr'"):
+        i18n.language("de")
+    with pytest.raises(PlaybookError, match="no label 'nope'"):
+        i18n.t("nope")
+
+
+def test_numbers_follow_canadian_french_conventions():
+    assert i18n.format_number(1234567.891, "en", 2) == "1,234,567.89"
+    assert i18n.format_number(1234567.891, "fr", 2) == "1\u202f234\u202f567,89"
+    assert i18n.format_percent(12.34, "en") == "12.3%"
+    assert i18n.format_percent(12.34, "fr") == "12,3\u00a0%"
+    assert i18n.format_number(float("nan"), "en") == "..."
+
+
+def test_source_line_says_synthetic():
+    assert i18n.source_line("X", lang="en") == "Source: X."
+    assert i18n.source_line("X", synthetic=True, lang="en") == "Source: X — demo data, synthetic."
+    assert "synthétiques" in i18n.source_line("X", synthetic=True, lang="fr")
