@@ -1,7 +1,8 @@
 """English and French labels for figures, tables and messages: code is written once.
 
-Labels live in ``catalogue.yml`` (``key: {en: ..., fr: ...}``); every key must exist in both
-languages (a test checks). The language comes from the ``lang`` argument, else the
+Labels live in YAML files beside this module (``catalogue.yml`` for shared labels, one file per
+area such as ``census.yml`` or ``index.yml``), each ``key: {en: ..., fr: ...}``; every key must
+exist in both languages and be defined once (tests check). The language comes from the ``lang`` argument, else the
 ``PLAYBOOK_LANG`` environment variable (set by the French build), else English.
 
 French follows Canadian conventions: a space (narrow no-break) as thousands separator, a decimal
@@ -20,7 +21,7 @@ import yaml
 from playbook.errors import PlaybookError
 
 LANGUAGES = ("en", "fr")
-CATALOGUE = Path(__file__).with_name("catalogue.yml")
+CATALOGUE_DIR = Path(__file__).parent
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before ; ! ?
 NBSP = "\u00a0"  # no-break space: French before : and inside « »
 
@@ -35,8 +36,14 @@ def language(lang: str | None = None) -> str:
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    """The whole catalogue: key -> {en, fr}."""
-    return yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
+    """The whole catalogue, merged from every YAML file beside this module: key -> {en, fr}."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(CATALOGUE_DIR.glob("*.yml")):
+        for key, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise PlaybookError(f"label '{key}' is defined twice", path=path, field=key, expected="unique keys")
+            merged[key] = entry
+    return merged
 
 
 def t(key: str, lang: str | None = None, /, **values: object) -> str:
@@ -44,7 +51,7 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
     try:
         entry = catalogue()[key]
     except KeyError:
-        raise PlaybookError(f"no label '{key}'", path=CATALOGUE, expected="a key defined in the catalogue") from None
+        raise PlaybookError(f"no label '{key}'", path=CATALOGUE_DIR, expected="a key defined in a catalogue file") from None
     text = entry[language(lang)]
     return text.format(**values) if values else text
 
