@@ -14,7 +14,9 @@ def site(tmp_path_factory):
 
 @pytest.mark.slow
 def test_front_page_says_what_the_playbook_is_and_that_data_is_synthetic(site):
-    html = (site / "index.html").read_text(encoding="utf-8")
+    redirect = (site / "index.html").read_text(encoding="utf-8")
+    target = re.search(r'url=([^"]+)"', redirect).group(1)
+    html = (site / target).read_text(encoding="utf-8")
     assert "Data-Driven Insights" in html
     assert "synthetic" in html
 
