@@ -9,11 +9,14 @@ PIP := $(PY) -m pip --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
+# `make book LANG=fr` builds one edition; the shell's own LANG (a locale such as C.UTF-8) is ignored.
+BOOK_LANG := $(if $(filter command line,$(origin LANG)),$(LANG),all)
 
 .PHONY: book test lab clean lint help
 
 help:
-	@echo "make book   build the site into _build/html (creates .venv, installs pinned requirements)"
+	@echo "make book   build the site, English and French, into _build/html (creates .venv, installs pinned requirements)"
+	@echo "            make book LANG=fr (or en) builds one edition"
 	@echo "make test   run the test suite (unit, notebooks, whole-book build)"
 	@echo "make lab    open JupyterLab on notebooks/ (installs jupyterlab on first use)"
 	@echo "make lint   ruff on the package, tests and benchmarks"
@@ -32,7 +35,7 @@ $(DEV_STAMP): requirements-dev.txt $(RUNTIME_STAMP)
 	touch $@
 
 book: $(RUNTIME_STAMP)
-	$(PY) -m playbook build
+	$(PY) -m playbook build --lang $(BOOK_LANG)
 
 test: $(DEV_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

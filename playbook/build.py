@@ -1,14 +1,27 @@
-"""Build the book with Jupyter Book 1.x: warnings are errors, notebooks are executed.
+"""Build the bilingual book with Jupyter Book 1.x: warnings are errors, notebooks are executed.
 
-``make book`` calls :func:`build_book` (through ``python -m playbook build``). Execution is cached
-(a notebook re-runs only when its code changes), and because Jupyter Book's cache does not notice
-changes to the ``playbook`` package, the data or the specs, :func:`build_book` clears the cache
+``make book`` calls :func:`build_book` (through ``python -m playbook build``), which builds one
+site per language from the same sources and puts them side by side::
+
+    _build/html/index.html     a bilingual landing page offering both editions
+    _build/html/en/...         the English edition
+    _build/html/fr/...         the French edition (same pages, same code cells)
+
+The French edition is the same source translated through gettext catalogues (``locales/fr``,
+see :mod:`playbook.translate`); notebooks run with ``PLAYBOOK_LANG=fr`` so that figures and
+tables take their labels from the French catalogue. Every page carries a switcher to the same page
+in the other language.
+
+Execution is cached (a notebook re-runs only when its code changes); because Jupyter Book's cache
+does not notice changes to the ``playbook`` package, the data or the specs, the cache is cleared
 whenever their fingerprint changes. Tests build with ``execute="force"`` into a temporary folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
+import os
 import shutil
 import subprocess
 import sys
@@ -16,16 +29,18 @@ from pathlib import Path
 
 import yaml
 
+from playbook import i18n
 from playbook.errors import PlaybookError
 from playbook.paths import ROOT
 
 EXECUTE_MODES = ("cache", "force", "off")
 #: What the executed notebooks depend on besides their own code.
 FINGERPRINTED = ("playbook", "specs", "data", "_config.yml")
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 
 def fingerprint(root: Path = ROOT) -> str:
-    """A hash of the package, specs, data and configuration (paths, sizes and contents)."""
+    """A hash of the package, specs, data and configuration (paths and contents)."""
     digest = hashlib.sha256()
     for name in FINGERPRINTED:
         base = root / name
@@ -45,51 +60,132 @@ def _jupyter_book() -> str:
     return str(exe)
 
 
+def language_config(base: dict, lang: str, execute: str) -> dict:
+    """The book configuration for one language edition: ``base`` (``_config.yml``) with the
+    title, Sphinx language, message catalogues, footer and switcher context of ``lang``."""
+    other = next(code for code in i18n.LANGUAGES if code != lang)
+    config = yaml.safe_load(yaml.safe_dump(base))  # deep copy
+    config["title"] = i18n.t("playbook_title", lang)
+    config.setdefault("execute", {})["execute_notebooks"] = execute
+    config.setdefault("html", {})["extra_footer"] = i18n.t("site_footer", lang)
+    config.setdefault("parse", {}).setdefault("myst_substitutions", {})["lang"] = lang
+    sphinx = config.setdefault("sphinx", {})
+    sphinx["recursive_update"] = True
+    sphinx.setdefault("config", {}).update(
+        {
+            "language": lang,
+            "locale_dirs": ["locales/"],
+            "gettext_compact": False,
+            "html_context": {
+                "playbook_lang": lang,
+                "playbook_other_lang": other,
+                "playbook_other_lang_name": LANGUAGE_NAMES[other],
+                "playbook_switch_label": i18n.t("switch_language_label", lang),
+            },
+            "html_theme_options": {
+                "search_bar_text": i18n.t("search_bar_text", lang),
+                "article_header_end": ["language-switcher.html", "article-header-buttons.html"],
+            },
+        }
+    )
+    return config
+
+
+def _run_jupyter_book(root: Path, work: Path, config: dict, lang: str, strict: bool, builder: str = "html") -> Path:
+    build_dir = work / "_build"
+    build_dir.mkdir(parents=True, exist_ok=True)
+    generated = build_dir / "_config.generated.yml"
+    generated.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # --all: a fresh Sphinx environment every time, so a warning is never hidden by an incremental
+    # build; notebook execution is still cached by jupyter-cache, so this costs only the parsing.
+    cmd = [_jupyter_book(), "build", str(root), "--path-output", str(work), "--config", str(generated), "--all"]
+    if builder == "html":
+        cmd += ["--builder", "html"]
+    else:
+        cmd += ["--builder", "custom", "--custom-builder", builder]
+    if strict:
+        cmd += ["-W", "-n", "--keep-going"]
+    env = os.environ | {"PLAYBOOK_LANG": lang}
+    result = subprocess.run(cmd, cwd=root, env=env)
+    if result.returncode != 0:
+        raise PlaybookError(f"the {lang} book build failed (exit code {result.returncode}); see the messages above")
+    return build_dir / builder
+
+
+def landing_page() -> str:
+    """The bilingual root page that offers both editions."""
+    links = "\n".join(
+        f'    <li lang="{code}"><a href="{code}/index.html" hreflang="{code}">'
+        f"{html.escape(i18n.t('playbook_title', code))} — {LANGUAGE_NAMES[code]}</a></li>"
+        for code in i18n.LANGUAGES
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{html.escape(i18n.t("playbook_title", "en"))} | {html.escape(i18n.t("playbook_title", "fr"))}</title>
+  <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}}
+  a{{color:#0b5394}} li{{margin:.75rem 0;font-size:1.2rem}}</style>
+</head>
+<body>
+  <main>
+  <h1>{html.escape(i18n.t("playbook_title", "en"))} <span lang="fr">/ {html.escape(i18n.t("playbook_title", "fr"))}</span></h1>
+  <ul>
+{links}
+  </ul>
+  </main>
+</body>
+</html>
+"""
+
+
 def build_book(
     *,
+    langs: tuple[str, ...] = i18n.LANGUAGES,
     path_output: Path | None = None,
     execute: str = "cache",
     strict: bool = True,
     root: Path = ROOT,
 ) -> Path:
-    """Build the HTML site into ``<path_output>/_build/html`` and return that folder.
+    """Build the site into ``<path_output>/_build/html`` (one folder per language plus a landing
+    page) and return that folder.
 
     ``execute`` is ``cache`` (re-run changed notebooks), ``force`` (re-run all) or ``off``.
     ``strict`` turns every Sphinx warning into an error (``-W -n --keep-going``).
     """
     if execute not in EXECUTE_MODES:
         raise PlaybookError(f"unknown execution mode '{execute}'", field="execute", expected=" | ".join(EXECUTE_MODES))
+    for lang in langs:
+        i18n.language(lang)  # validates
     path_output = Path(path_output or root).resolve()
-    build_dir = path_output / "_build"
-    build_dir.mkdir(parents=True, exist_ok=True)
-
-    stamp = build_dir / ".playbook-fingerprint"
+    site = path_output / "_build" / "html"
+    base = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     current = fingerprint(root)
-    if execute == "cache" and (not stamp.exists() or stamp.read_text() != current):
-        shutil.rmtree(build_dir / ".jupyter_cache", ignore_errors=True)
-
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    config.setdefault("execute", {})["execute_notebooks"] = execute
-    generated = build_dir / "_config.generated.yml"
-    generated.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-    cmd = [_jupyter_book(), "build", str(root), "--path-output", str(path_output), "--config", str(generated)]
-    # --all: a fresh Sphinx environment every time, so a warning is never hidden by an incremental
-    # build; notebook execution is still cached by jupyter-cache, so this costs only the parsing.
-    cmd += ["--builder", "html", "--all"]
-    if strict:
-        cmd += ["-W", "-n", "--keep-going"]
-    result = subprocess.run(cmd, cwd=root)
-    if result.returncode != 0:
-        raise PlaybookError(f"the book build failed (exit code {result.returncode}); see the messages above")
-    stamp.write_text(current)
-    return build_dir / "html"
+    for lang in langs:
+        work = path_output / "_build" / "work" / lang
+        stamp = work / "_build" / ".playbook-fingerprint"
+        if execute == "cache" and (not stamp.exists() or stamp.read_text() != current):
+            shutil.rmtree(work / "_build" / ".jupyter_cache", ignore_errors=True)
+        built = _run_jupyter_book(root, work, language_config(base, lang, execute), lang, strict)
+        stamp.write_text(current)
+        shutil.rmtree(site / lang, ignore_errors=True)
+        shutil.copytree(built, site / lang)
+    (site / "index.html").write_text(landing_page(), encoding="utf-8")
+    return site
 
 
 def register(commands) -> None:
     """``python -m playbook build``."""
-    p = commands.add_parser("build", help="build the book (HTML) with every notebook executed")
+    p = commands.add_parser("build", help="build the book (HTML, English and French) with every notebook executed")
+    p.add_argument("--lang", choices=[*i18n.LANGUAGES, "all"], default="all", help="edition(s) to build (default: all)")
     p.add_argument("--execute", choices=EXECUTE_MODES, default="cache", help="notebook execution (default: cache)")
     p.add_argument("--path-output", type=Path, default=None, help="folder to build into (default: the repository)")
     p.add_argument("--no-strict", dest="strict", action="store_false", help="do not treat warnings as errors")
-    p.set_defaults(func=lambda a: print(build_book(path_output=a.path_output, execute=a.execute, strict=a.strict) / "index.html"))
+
+    def run(a) -> None:
+        langs = i18n.LANGUAGES if a.lang == "all" else (a.lang,)
+        site = build_book(langs=langs, path_output=a.path_output, execute=a.execute, strict=a.strict)
+        print(site / "index.html")
+
+    p.set_defaults(func=run)

@@ -32,7 +32,7 @@ def test_user_error_is_one_line_and_non_zero(monkeypatch, tmp_path, capsys):
     assert err.startswith("error: ") and "missing" in err and "\n" not in err
 
 
-@pytest.mark.parametrize("lang,word", [("en", "Source: Statistics Canada"), ("fr", "Source : Statistique Canada")])
+@pytest.mark.parametrize("lang,word", [("en", "Source: Statistics Canada"), ("fr", "Source\u00a0: Statistique Canada")])
 def test_datasets_command_lists_sources(lang, word):
     result = run("datasets", "--verify", "--lang", lang)
     assert result.returncode == 0, result.stderr

@@ -47,3 +47,18 @@ def test_source_line_says_synthetic():
     assert i18n.source_line("X", lang="en") == "Source: X."
     assert i18n.source_line("X", synthetic=True, lang="en") == "Source: X — demo data, synthetic."
     assert "synthétiques" in i18n.source_line("X", synthetic=True, lang="fr")
+
+
+def test_french_typography():
+    f = i18n.french_typography
+    assert f("Aperçu : oui") == "Aperçu\u00a0: oui"
+    assert f("testé; les carnets") == "testé\u202f; les carnets"
+    assert f("Et ensuite ?") == "Et ensuite\u202f?"
+    assert f("« la langue »") == "«\u00a0la langue\u00a0»"
+    untouched = "voir https://x.ca/?a=1 et {doc}`a/b` ou ![image](a.png)"
+    assert f(untouched) == untouched
+    assert f(f("Code : licence")) == f("Code : licence")
+
+
+def test_french_labels_follow_the_typography():
+    assert i18n.t("source_line", "fr", source="X") == "Source\u00a0: X."

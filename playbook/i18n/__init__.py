@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -52,8 +53,18 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
         entry = catalogue()[key]
     except KeyError:
         raise PlaybookError(f"no label '{key}'", path=CATALOGUE_DIR, expected="a key defined in a catalogue file") from None
-    text = entry[language(lang)]
-    return text.format(**values) if values else text
+    lang = language(lang)
+    text = entry[lang].format(**values) if values else entry[lang]
+    return french_typography(text) if lang == "fr" else text
+
+
+def french_typography(text: str) -> str:
+    """Canadian French spacing: a no-break space before ``:`` and inside « », a narrow no-break
+    space before ``; ! ?`` (only where the mark ends a word: URLs and Markdown are left alone)."""
+    text = re.sub(r"[ \u00a0\u202f]?:(?=\s|$)", NBSP + ":", text)
+    text = re.sub(r"(?<=[^\s\u00a0\u202f(])[ \u00a0]?([;!?])(?=\s|$)", NNBSP + r"\1", text)
+    text = re.sub(r"«[ \u00a0]?", "«" + NBSP, text)
+    return re.sub(r"[ \u00a0]?»", NBSP + "»", text)
 
 
 def format_number(value: float, lang: str | None = None, decimals: int = 0) -> str:

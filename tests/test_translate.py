@@ -1,0 +1,74 @@
+"""The French edition: catalogues merge correctly, are complete and follow French typography."""
+
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+from playbook import translate
+from playbook.i18n import french_typography
+
+ROOT = Path(__file__).resolve().parent.parent
+PENDING = ROOT / "locales" / "fr" / "PENDING.txt"
+
+
+def _write_pot(path: Path, messages: list[str]) -> None:
+    catalogue = Catalog(project="t")
+    for m in messages:
+        catalogue.add(m)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        write_po(fh, catalogue)
+
+
+def test_merge_keeps_translations_marks_changes_and_drops_removed(tmp_path):
+    pots, locales = tmp_path / "pot", tmp_path / "locales"
+    _write_pot(pots / "book" / "a.pot", ["Hello", "A long paragraph about the index."])
+    assert translate.merge_templates(pots, "fr", locales) == ["book/a"]
+    po = translate.catalogue_path("book/a", "fr", locales)
+    catalogue = translate.read_catalogue(po)
+    catalogue["Hello"].string = "Bonjour"
+    catalogue["A long paragraph about the index."].string = "Un long paragraphe sur l'indice."
+    with open(po, "wb") as fh:
+        write_po(fh, catalogue)
+    assert [(s.total, s.translated) for s in translate.status("fr", locales)] == [(2, 2)]
+
+    _write_pot(pots / "book" / "a.pot", ["Hello", "A long paragraph about the new index.", "New"])
+    translate.merge_templates(pots, "fr", locales)
+    merged = translate.read_catalogue(po)
+    assert merged["Hello"].string == "Bonjour"
+    changed = merged["A long paragraph about the new index."]
+    assert changed.fuzzy and changed.string == "Un long paragraphe sur l'indice."
+    assert merged["New"].string == ""
+    assert merged.get("A long paragraph about the index.") is None
+    [state] = translate.status("fr", locales)
+    assert (state.total, state.translated, state.fuzzy, state.missing) == (3, 1, 1, 2)
+
+
+def pending_pages() -> set[str]:
+    if not PENDING.exists():
+        return set()
+    lines = PENDING.read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def test_every_page_is_translated_or_listed_as_pending():
+    from tests.test_toc import resolve, toc_files  # the same TOC walk as the TOC tests
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = {resolve(e).relative_to(ROOT).with_suffix("").as_posix() for e in toc_files(toc)}
+    states = {s.page: s for s in translate.status("fr")}
+    pending = pending_pages()
+    assert pending <= pages, f"PENDING.txt lists pages that do not exist: {sorted(pending - pages)}"
+    for page in sorted(pages - pending):
+        assert page in states, f"{page}: no French catalogue (run `python -m playbook translate update`)"
+        state = states[page]
+        assert state.missing == 0, f"{page}: {state.missing} paragraphs to translate ({state.fuzzy} fuzzy)"
+
+
+def test_french_translations_follow_canadian_typography():
+    for po in (ROOT / "locales" / "fr" / "LC_MESSAGES").rglob("*.po"):
+        for message in translate.read_catalogue(po):
+            if message.id and message.string:
+                assert french_typography(message.string) == message.string, f"{po.name}: {message.string[:60]}"
