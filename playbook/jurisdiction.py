@@ -115,7 +115,7 @@ class Profile:
         lang = i18n.language(lang)
         law, body = self.laws[0], self.oversight[0]
         groups = [i18n.t(f"jurisdiction_group_{g}", lang) for g in self.population_groups]
-        text = {key: self.text.get(key, {}).get(lang) or i18n.t(f"jurisdiction_text_{key}", lang) for key in TEXT_KEYS}
+        text = {key: self.text.get(key, {}).get(lang) or self._default_text(key, lang) for key in TEXT_KEYS}
         edition = i18n.t("jurisdiction_edition_pan_canadian", lang) if self.pan_canadian else self.name[lang]
         return {
             "jurisdiction": self.name[lang],
@@ -130,6 +130,10 @@ class Profile:
             "default_level": self.default_level,
             **text,
         }
+
+    def _default_text(self, key: str, lang: str) -> str:
+        tailored = "_tailored" if key == "front_page_note" and not self.pan_canadian else ""
+        return i18n.t(f"jurisdiction_text_{key}{tailored}", lang, jurisdiction=self.name[lang])
 
     def filter(self, df: pd.DataFrame, dguid_col: str = "DGUID") -> pd.DataFrame:
         """The rows of ``df`` that lie in this jurisdiction, judged from their DGUIDs.
