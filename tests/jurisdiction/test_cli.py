@@ -1,5 +1,9 @@
 """``python -m playbook jurisdiction new|check|list``."""
 
+import shutil
+import subprocess
+
+import pytest
 import yaml
 
 from playbook import cli
@@ -40,3 +44,19 @@ def test_check_accepts_shipped_codes_and_list_shows_them(capsys):
     assert cli.main(["jurisdiction", "list"]) == 0
     out = capsys.readouterr().out
     assert "ottawa" in out and "Northwest Territories" in out
+
+
+def test_build_with_an_unknown_jurisdiction_fails_in_one_line(capsys):
+    assert cli.main(["build", "--jurisdiction", "zz"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "no jurisdiction profile 'zz'" in err and "\n" not in err
+
+
+def test_make_book_passes_the_jurisdiction_only_when_given():
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    root = jur.ROOT
+    tailored = subprocess.run(["make", "-n", "book", "JURISDICTION=mb"], cwd=root, capture_output=True, text=True)
+    default = subprocess.run(["make", "-n", "book"], cwd=root, capture_output=True, text=True)
+    assert "-m playbook build --lang all --jurisdiction mb" in tailored.stdout
+    assert "-m playbook build --lang all" in default.stdout and "--jurisdiction" not in default.stdout
