@@ -48,8 +48,8 @@ def test_substitutions_name_the_jurisdictions_law_in_both_languages():
     assert mb.substitutions("en")["privacy_law"] == "The Freedom of Information and Protection of Privacy Act"
     assert mb.substitutions("fr")["privacy_law"] == "Loi sur l'accès à l'information et la protection de la vie privée"
     assert mb.substitutions("en")["edition"] == "Manitoba"
-    assert jur.load("ca").substitutions("en")["edition"] == "pan-Canadian edition"
-    assert jur.load("ca").substitutions("fr")["edition"] == "édition pancanadienne"
+    assert jur.load("ca").substitutions("en")["edition"] == "pan-Canadian"
+    assert jur.load("ca").substitutions("fr")["edition"] == "pancanadienne"
     assert "City of Ottawa" in jur.load("ottawa").substitutions("en")["working_group_partners"]  # a text override
     assert "federal, provincial" in mb.substitutions("en")["working_group_partners"]  # the default text
 
@@ -144,7 +144,7 @@ def test_jurisdiction_config_titles_the_edition_and_sets_substitutions():
     base = yaml.safe_load((jur.ROOT / "_config.yml").read_text(encoding="utf-8"))
     default = jurisdiction_config(language_config(base, "en", "off"), None, "en")
     assert default["title"] == "Data-Driven Insights playbook"
-    assert default["parse"]["myst_substitutions"]["edition"] == "pan-Canadian edition"
+    assert default["parse"]["myst_substitutions"]["edition"] == "pan-Canadian"
     mb = jurisdiction_config(language_config(base, "fr", "off"), jur.load("mb"), "fr")
     assert mb["title"] == "Guide sur les renseignements axés sur les données — Manitoba"
     assert mb["parse"]["myst_substitutions"]["oversight_body"] == "Ombudsman du Manitoba"
