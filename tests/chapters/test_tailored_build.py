@@ -3,14 +3,19 @@ and the municipal example, one language each to keep the test short (slow: three
 
 import html as htmllib
 import re
+from pathlib import Path
 
+import nbformat
 import pytest
+from nbclient import NotebookClient
 
+from playbook import jurisdiction as jur
 from playbook import templates
 from playbook.build import build_book
 from tests.test_book import front
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 CASES = {
     # code: (name, its main law, a place in its data, a place that must not appear)
@@ -79,3 +84,21 @@ def test_templates_are_downloadable_from_the_site(sites):
             assert link, f"no download link for {name}{suffix}"
             target = (site / "book" / "templates" / link.group(1)).resolve()
             assert target.is_file() and target.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("code", [c for c in jur.shipped() if c not in CASES])
+def test_every_other_profile_runs_the_notebooks_for_its_jurisdiction(code, monkeypatch):
+    """The profiles not built above: their notebooks run and show their own places (no Sphinx build)."""
+    monkeypatch.setenv(jur.ENV_VAR, code)
+    profile = jur.load(code)
+    for path in (ROOT / "notebooks" / "00-getting-started.ipynb",
+                 ROOT / "book" / "05-access-and-privacy" / "legal-framework.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        resources = {"metadata": {"path": str(path.parent)}}
+        NotebookClient(nb, timeout=300, kernel_name="python3", resources=resources).execute()
+        outputs = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code"
+                          for o in c.outputs)
+        if path.name.startswith("00"):
+            assert f"The largest census subdivisions of {profile.name['en']}" in outputs
+        else:
+            assert outputs.count("▶ this edition") == (0 if profile.pan_canadian else len(profile.laws))
