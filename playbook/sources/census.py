@@ -103,15 +103,6 @@ def parse_ids(ids: str | Iterable[int | str]) -> list[int]:
     return out
 
 
-def _cp1252(text: pd.Series) -> pd.Series:
-    """Latin-1 decoded text re-read as Windows-1252 (curly quotes, en dashes), where it matters."""
-    def fix(value):
-        if isinstance(value, str) and re.search("[\x80-\x9f]", value):
-            return value.encode("latin-1").decode("cp1252", errors="replace")
-        return value
-    return text.map(fix)
-
-
 def _numbers(rows: pd.DataFrame, value: str, symbol: str, src: Source, layout: Layout) -> pd.Series:
     """Parse a value column: numbers stay, known symbols (in the value or SYMBOL cell) become NaN."""
     raw = rows[value].fillna("").str.strip()
@@ -169,9 +160,6 @@ def _read_one(src: Source, ids: list[int], level: str | None, rates: bool,
     if absent:
         raise PlaybookError(f"characteristic {absent[0]} is not in the file", path=src.label, field="CHARACTERISTIC_ID",
                             expected=f"ids present for every geography (ids found: {sorted(present)[:10]}...)")
-    if layout.encoding == "latin-1":
-        for col in ("GEO_NAME", "CNAME"):
-            rows[col] = _cp1252(rows[col])
     _check_names(rows, ids, src, layout)
     rows["value"] = _numbers(rows, "VAL", "VSYM", src, layout)
     rows["rate"] = _numbers(rows, "RATE", "RSYM", src, layout) if rates else float("nan")

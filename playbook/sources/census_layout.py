@@ -11,8 +11,8 @@ encoding, its delimiter, and which of the two official layouts its header follow
   *last* ``DIM`` triplet; the total is the first wide column. Symbols stand in the value cell.
 
 Encoding: a UTF-8 byte-order mark means UTF-8 (the 2016 data tables); anything else is read as
-Latin-1, which maps every byte, and names are then repaired as Windows-1252 (the official files are
-cp1252 in practice: "Montréal", en dashes).
+Latin-1 ("Montréal"), and a file holding Windows-1252 bytes (en dashes, curly quotes) is read again
+through a cp1252 -> UTF-8 transcoder (see :mod:`playbook.sources.census_scan`).
 """
 
 from __future__ import annotations

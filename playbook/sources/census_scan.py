@@ -14,6 +14,8 @@ time); when something is wrong, :func:`locate` scans again to find the line to r
 
 from __future__ import annotations
 
+import codecs
+import dataclasses
 import os
 import re
 import shutil
@@ -73,18 +75,40 @@ def _where(layout: Layout, ids: list[int], level: str | None, members: dict[str,
     return " AND ".join(parts)
 
 
-@contextmanager
-def readable(src: Source, bar: tqdm | None = None) -> Iterator[str]:
-    """A path DuckDB can read for ``src``: the file itself, or a FIFO fed from the zip member."""
+def _open_raw(src: Source):
     if src.member is None:
+        return open(src.path, "rb")
+    zf = zipfile.ZipFile(src.path)
+    fh = zf.open(src.member)
+    fh._playbook_zip = zf  # keep the archive open as long as the member
+    return fh
+
+
+@contextmanager
+def readable(src: Source, bar: tqdm | None = None, *, transcode: bool = False) -> Iterator[str]:
+    """A path DuckDB can read for ``src``: the file itself, or a FIFO fed from the zip member.
+
+    With ``transcode``, the bytes are decoded as Windows-1252 and re-encoded as UTF-8 on the way
+    (DuckDB's Latin-1 decoder refuses the bytes 0x80-0x9F that cp1252 uses for dashes and quotes).
+    """
+    if src.member is None and not transcode:
         yield str(src.path)
         return
     tmp = Path(tempfile.mkdtemp(prefix="playbook-census-"))
-    pipe = tmp / Path(src.member).name
+    pipe = tmp / Path(src.member or src.path.name).name
+    decoder = codecs.getincrementaldecoder("cp1252")(errors="replace") if transcode else None
+
+    def copy(out) -> None:
+        with _open_raw(src) as fh:
+            while chunk := fh.read(_CHUNK):
+                out.write(decoder.decode(chunk).encode("utf-8") if decoder else chunk)
+                if bar is not None:
+                    bar.update(len(chunk))
+
     try:
         if not hasattr(os, "mkfifo"):  # pragma: no cover - Windows
-            with zipfile.ZipFile(src.path) as zf, zf.open(src.member) as fh, open(pipe, "wb") as out:
-                shutil.copyfileobj(fh, out, _CHUNK)
+            with open(pipe, "wb") as out:
+                copy(out)
             yield str(pipe)
             return
         os.mkfifo(pipe)
@@ -92,11 +116,8 @@ def readable(src: Source, bar: tqdm | None = None) -> Iterator[str]:
 
         def feed() -> None:
             try:
-                with zipfile.ZipFile(src.path) as zf, zf.open(src.member) as fh, open(pipe, "wb") as out:
-                    while chunk := fh.read(_CHUNK):
-                        out.write(chunk)
-                        if bar is not None:
-                            bar.update(len(chunk))
+                with open(pipe, "wb") as out:
+                    copy(out)
             except BrokenPipeError:
                 pass  # the reader stopped early (an error, reported by the reader)
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
@@ -118,8 +139,14 @@ def readable(src: Source, bar: tqdm | None = None) -> Iterator[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _duckdb_error(exc: Exception, src: Source, layout: Layout) -> PlaybookError:
+class _NotLatin1(Exception):
+    """DuckDB refused a byte of a cp1252 file: read it again through the transcoder."""
+
+
+def _duckdb_error(exc: Exception, src: Source, layout: Layout) -> Exception:
     text = str(exc)
+    if "not latin-1 encoded" in text:
+        return _NotLatin1(text)
     line = re.search(r"Line: (\d+)", text)
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if found:
@@ -176,6 +203,23 @@ def _connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _query(src: Source, layout: Layout, build, bar: tqdm | None = None) -> pd.DataFrame:
+    """Run ``build(path, layout)`` (SQL) on ``src``; on a cp1252 byte, again through the transcoder."""
+    con = _connect()
+    try:
+        try:
+            with readable(src, bar) as path:
+                return _run(con, build(path, layout), src, layout, bar)
+        except _NotLatin1:
+            utf8 = dataclasses.replace(layout, encoding="utf-8")
+            if bar is not None:
+                bar.reset()
+            with readable(src, bar, transcode=True) as path:
+                return _run(con, build(path, utf8), src, utf8, bar)
+    finally:
+        con.close()
+
+
 def scan(src: Source, layout: Layout, ids: list[int], *, level: str | None = None,
          members: dict[str, str] | None = None, progress: bool | None = None) -> pd.DataFrame:
     """The rows of ``src`` for characteristics ``ids`` (and ``level``), in file order, all text.
@@ -183,39 +227,27 @@ def scan(src: Source, layout: Layout, ids: list[int], *, level: str | None = Non
     Columns: ``key`` (the geography), ``DGUID``, ``ALT_GEO_CODE``, ``GEO_LEVEL``, ``GEO_NAME``,
     ``YEAR``, ``CID``, ``CNAME``, ``VAL``, ``VSYM``, ``RATE``, ``RSYM``.
     """
-    members = members or {}
+    where = _where(layout, ids, level, members or {})
     bar = _bar(src, progress)
-    con = _connect()
     try:
-        with readable(src, bar) as path:
-            sql = f"SELECT {_select(layout)} FROM {_read_csv(path, layout)} WHERE {_where(layout, ids, level, members)}"
-            return _run(con, sql, src, layout, bar)
+        return _query(src, layout, lambda path, lay: f"SELECT {_select(lay)} FROM {_read_csv(path, lay)} WHERE {where}",
+                      bar)
     finally:
-        con.close()
         if bar is not None:
             bar.close()
 
 
 def levels(src: Source, layout: Layout) -> list[str]:
     """The distinct GEO_LEVEL values of ``src`` (for an error message; scans the file)."""
-    con = _connect()
-    try:
-        with readable(src) as path:
-            sql = f"SELECT DISTINCT c{layout.geo['GEO_LEVEL']} AS level FROM {_read_csv(path, layout)}"
-            return sorted(str(v) for v in _run(con, sql, src, layout, None)["level"].dropna())
-    finally:
-        con.close()
+    col = f"c{layout.geo['GEO_LEVEL']}"
+    found = _query(src, layout, lambda path, lay: f"SELECT DISTINCT {col} AS level FROM {_read_csv(path, lay)}")
+    return sorted(str(v) for v in found["level"].dropna())
 
 
 def locate(src: Source, layout: Layout, key: str, cid: str) -> int | None:
     """The line number (header = 1) of the row for geography ``key`` and characteristic ``cid``."""
-    con = _connect()
-    try:
-        with readable(src) as path:
-            inner = f"SELECT row_number() OVER () + 1 AS line, {_select(layout)} FROM {_read_csv(path, layout)}"
-            sql = f"SELECT min(line) AS line FROM ({inner}) WHERE key = {_quote(key)} AND CID = {_quote(cid)}"
-            found = _run(con, sql, src, layout, None)["line"].iloc[0]
-    finally:
-        con.close()
+    def build(path, lay):
+        inner = f"SELECT row_number() OVER () + 1 AS line, {_select(lay)} FROM {_read_csv(path, lay)}"
+        return f"SELECT min(line) AS line FROM ({inner}) WHERE key = {_quote(key)} AND CID = {_quote(cid)}"
+    found = _query(src, layout, build)["line"].iloc[0]
     return None if pd.isna(found) else int(found)
-
