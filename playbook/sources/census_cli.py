@@ -34,7 +34,7 @@ def _extract(args) -> int:
         cache=not args.no_cache, progress=False if args.quiet else None,
     )
     with atomic_path(args.out) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n", float_format="%.12g")
     if not args.quiet:
         print(i18n.t("census_extract_done", rows=len(table), columns=len(table.columns), out=args.out))
     return 0

@@ -108,7 +108,8 @@ def test_zip_with_several_regional_members(tmp_path):
     packed = tmp_path / "98-401-X2016044_eng_CSV.zip"
     with zipfile.ZipFile(packed, "w") as zf:
         for i, region in enumerate(["ATLANTIC", "QUEBEC"]):
-            part = write_2021(tmp_path / f"{region}.csv", rows[rows["DGUID"].isin([g[0] for g in GEOS[2 * i:2 * i + 2]])])
+            keep = rows["DGUID"].isin([g[0] for g in GEOS[2 * i:2 * i + 2]])
+            part = write_2021(tmp_path / f"{region}.csv", rows[keep])
             zf.write(part, f"98-401-X2021006_{region}_English_CSV_data.csv")
     df = census.extract(packed, [1])
     assert len(df) == 4 and df.loc[3, "c1"] == value(3, 1)
