@@ -147,7 +147,7 @@ def _check_names(rows: pd.DataFrame, ids: list[int], src: Source, layout: Layout
 def _read_one(src: Source, ids: list[int], level: str | None, rates: bool,
               members: dict[str, str] | None, progress: bool | None) -> tuple[pd.DataFrame, Layout]:
     layout = detect(src)
-    rows = scan(src, layout, ids, level=level, members=members, progress=progress)
+    rows = scan(src, layout, ids, level=level, rates=rates, members=members, progress=progress)
     if rows.empty:
         if level is not None:
             found = levels(src, layout)
@@ -164,6 +164,8 @@ def _read_one(src: Source, ids: list[int], level: str | None, rates: bool,
     rows["value"] = _numbers(rows, "VAL", "VSYM", src, layout)
     rows["rate"] = _numbers(rows, "RATE", "RSYM", src, layout) if rates else float("nan")
     rows["source"] = src.label
+    rows["YEAR"] = str(layout.year)
+    rows["DGUID"] = rows["key"]
     return rows, layout
 
 
@@ -178,6 +180,8 @@ def _pivot(rows: pd.DataFrame, ids: list[int], rates: bool) -> pd.DataFrame:
     rows = rows.assign(CID=rows["CID"].astype(int))
     order = pd.unique(rows["key"])
     geo = rows.drop_duplicates("key").set_index("key")[GEO_COLUMNS].astype("string")
+    if (rows["YEAR"] != "2021").all():
+        geo["DGUID"] = pd.NA  # the 2016 layout has no DGUID (key = GEO_CODE (POR) | GEO_LEVEL)
     parts = [geo]
     values = rows.pivot(index="key", columns="CID", values="value").reindex(columns=ids)
     parts.append(values.rename(columns=lambda i: f"c{i}"))

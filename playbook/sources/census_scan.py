@@ -51,23 +51,24 @@ def _read_csv(path: str, layout: Layout) -> str:
     )
 
 
-def _select(layout: Layout) -> str:
+def _select(layout: Layout, rates: bool = True) -> str:
+    """The columns to keep (few: every projected column costs time on a multi-GB scan)."""
     g = layout.geo
-    dguid = f"c{g['DGUID']}" if "DGUID" in g else "NULL"
     key = f"c{g['DGUID']}" if "DGUID" in g else f"c{g['GEO_CODE (POR)']} || '|' || c{g['GEO_LEVEL']}"
     cols = {
-        "key": key, "DGUID": dguid, "ALT_GEO_CODE": f"c{g['ALT_GEO_CODE']}", "GEO_LEVEL": f"c{g['GEO_LEVEL']}",
-        "GEO_NAME": f"c{g['GEO_NAME']}", "YEAR": f"c{g['CENSUS_YEAR']}", "CID": f"trim(c{layout.cid})",
-        "CNAME": f"c{layout.cname}", "VAL": f"c{layout.value}",
+        "key": key, "ALT_GEO_CODE": f"c{g['ALT_GEO_CODE']}", "GEO_LEVEL": f"c{g['GEO_LEVEL']}",
+        "GEO_NAME": f"c{g['GEO_NAME']}", "CID": f"c{layout.cid}", "CNAME": f"c{layout.cname}",
+        "VAL": f"c{layout.value}",
         "VSYM": "NULL" if layout.value_symbol is None else f"c{layout.value_symbol}",
-        "RATE": "NULL" if layout.rate is None else f"c{layout.rate}",
-        "RSYM": "NULL" if layout.rate_symbol is None else f"c{layout.rate_symbol}",
     }
+    if rates:
+        cols["RATE"] = "NULL" if layout.rate is None else f"c{layout.rate}"
+        cols["RSYM"] = "NULL" if layout.rate_symbol is None else f"c{layout.rate_symbol}"
     return ", ".join(f"{expr} AS {name}" for name, expr in cols.items())
 
 
 def _where(layout: Layout, ids: list[int], level: str | None, members: dict[str, str]) -> str:
-    parts = [f"trim(c{layout.cid}) IN ({', '.join(_quote(str(i)) for i in ids)})"]
+    parts = [f"c{layout.cid} IN ({', '.join(_quote(str(i)) for i in ids)})"]
     if level is not None:
         parts.append(f"c{layout.geo['GEO_LEVEL']} = {_quote(level)}")
     for name, col in layout.others.items():
@@ -220,18 +221,18 @@ def _query(src: Source, layout: Layout, build, bar: tqdm | None = None) -> pd.Da
         con.close()
 
 
-def scan(src: Source, layout: Layout, ids: list[int], *, level: str | None = None,
+def scan(src: Source, layout: Layout, ids: list[int], *, level: str | None = None, rates: bool = False,
          members: dict[str, str] | None = None, progress: bool | None = None) -> pd.DataFrame:
     """The rows of ``src`` for characteristics ``ids`` (and ``level``), in file order, all text.
 
-    Columns: ``key`` (the geography), ``DGUID``, ``ALT_GEO_CODE``, ``GEO_LEVEL``, ``GEO_NAME``,
-    ``YEAR``, ``CID``, ``CNAME``, ``VAL``, ``VSYM``, ``RATE``, ``RSYM``.
+    Columns: ``key`` (the geography: DGUID in 2021), ``ALT_GEO_CODE``, ``GEO_LEVEL``, ``GEO_NAME``,
+    ``CID``, ``CNAME``, ``VAL``, ``VSYM`` and, with ``rates``, ``RATE``, ``RSYM``.
     """
     where = _where(layout, ids, level, members or {})
     bar = _bar(src, progress)
     try:
-        return _query(src, layout, lambda path, lay: f"SELECT {_select(lay)} FROM {_read_csv(path, lay)} WHERE {where}",
-                      bar)
+        return _query(src, layout,
+                      lambda path, lay: f"SELECT {_select(lay, rates)} FROM {_read_csv(path, lay)} WHERE {where}", bar)
     finally:
         if bar is not None:
             bar.close()
@@ -247,7 +248,7 @@ def levels(src: Source, layout: Layout) -> list[str]:
 def locate(src: Source, layout: Layout, key: str, cid: str) -> int | None:
     """The line number (header = 1) of the row for geography ``key`` and characteristic ``cid``."""
     def build(path, lay):
-        inner = f"SELECT row_number() OVER () + 1 AS line, {_select(lay)} FROM {_read_csv(path, lay)}"
+        inner = f"SELECT row_number() OVER () + 1 AS line, {_select(lay, False)} FROM {_read_csv(path, lay)}"
         return f"SELECT min(line) AS line FROM ({inner}) WHERE key = {_quote(key)} AND CID = {_quote(cid)}"
     found = _query(src, layout, build)["line"].iloc[0]
     return None if pd.isna(found) else int(found)
