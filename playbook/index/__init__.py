@@ -8,7 +8,13 @@ uncertainty analysis (contract C4).
 See the book's appendix "Index specification" for the format and every method's formula.
 """
 
+from playbook.index.audit import Audit, audit
 from playbook.index.pipeline import Pipeline, Result, build
+from playbook.index.rollup import rollup
 from playbook.index.spec import Dimension, Indicator, Spec, load_spec
+from playbook.index.uncertainty import Uncertainty, uncertainty
 
-__all__ = ["Dimension", "Indicator", "Pipeline", "Result", "Spec", "build", "load_spec"]
+__all__ = [
+    "Audit", "Dimension", "Indicator", "Pipeline", "Result", "Spec", "Uncertainty",
+    "audit", "build", "load_spec", "rollup", "uncertainty",
+]
