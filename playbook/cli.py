@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "playbook.translate",
     "playbook.sources.census_cli",
     "playbook.sources.download_cli",
+    "playbook.index.cli",
 ]
 
 
