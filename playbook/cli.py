@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "playbook.sources.census_cli",
     "playbook.sources.download_cli",
     "playbook.index.cli",
+    "playbook.catchments_cli",
 ]
 
 
