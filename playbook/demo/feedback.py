@@ -15,6 +15,7 @@ Scores measured on this corpus say that the code works, not that it would work o
 
 from __future__ import annotations
 
+import gzip
 import json
 import unicodedata
 from pathlib import Path
@@ -238,6 +239,9 @@ def generate(out_dir: Path, seed: int = 2024) -> list[Path]:
 
     out_dir = Path(out_dir)
     target = out_dir / FILE_NAME
-    with atomic_path(target) as tmp:
-        comments(N_COMMENTS, seed).to_csv(tmp, index=False, compression={"method": "gzip", "mtime": 0})
+    body = comments(N_COMMENTS, seed).to_csv(index=False).encode("utf-8")
+    with atomic_path(target) as tmp, open(tmp, "wb") as raw:
+        # no file name and a fixed time in the gzip header: the same seed gives the same bytes
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+            gz.write(body)
     return [target]

@@ -419,10 +419,14 @@ PII_CONTEXTS = {
 DISTRACTORS = {
     "en": ["I paid ${amount} on {date}.", "My file number is {ref}.", "Reference number {ref9}.",
            "Confirmation no. {ref10}.", "They owe me ${amount}.", "I called at 10:30 on {date}.",
-           "Case #{ref}", "Invoice {ref10} was for ${amount}.", "It's the 3rd time since {date}."],
+           "Case #{ref}", "Invoice {ref10} was for ${amount}.", "It's the 3rd time since {date}.",
+           "I went to the Victoria office.", "The Saint-Jérôme office was closed.", "Grace period is over?",
+           "Will anyone read this?", "The Jean-Talon office was better."],
     "fr": ["J'ai payé {amount_fr} $ le {date}.", "Mon numéro de dossier est {ref}.", "Référence {ref9}.",
            "Numéro de confirmation {ref10}.", "Vous me devez {amount_fr} $.", "J'ai appelé à 10 h 30 le {date}.",
-           "Dossier no {ref}", "Facture {ref10} de {amount_fr} $.", "C'est la 3e fois depuis le {date}."],
+           "Dossier no {ref}", "Facture {ref10} de {amount_fr} $.", "C'est la 3e fois depuis le {date}.",
+           "Je suis allé au bureau de Sainte-Marie.", "Le bureau Guy-Favreau était plein.",
+           "Le bureau de la rue Jean-Talon est fermé.", "Rose des vents, c'est le nom du centre?"],
 }
 
 MIXED = [  # code-switched comments (language label "mixed")

@@ -165,6 +165,10 @@ _TITLE_CUE = (
 )
 # Greetings and sign-offs introduce a name only when the name ends the clause ("Thanks, Oksana").
 _WEAK_CUE = r"(?i:thanks|thank\s+you|merci|regards|cordialement|sincerely|bonjour|hello|hi|hey|dear|cher|chère|allo)"
+_PLACE_BEFORE = re.compile(
+    r"(?i:\b(?:the|le|la|les|du|des|au|aux|rue|avenue|av\.|boulevard|boul\.|street|chemin|station|m[ée]tro|"
+    r"pavillon|complexe|place|parc|park|lac|lake|mont|mount))\s+$"
+)
 LOWER_WORD = re.compile(rf"(?<![\w'’-])[{LOWER}]{{3,}}(?:-[{LOWER}]+)?(?![\w'’-])")
 NAME_AFTER_CUE = re.compile(
     rf"(?:{_TITLE_CUE}[\s,:]+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})(?![\w-])"
@@ -179,7 +183,7 @@ def gazetteer() -> dict[str, frozenset[str]]:
     not_names = frozenset(raw["not_names"])
     given = frozenset(n for names in raw["given"].values() for n in names)
     return {
-        "given": given - not_names,
+        "given": given - not_names - frozenset(raw["ambiguous"]),
         "ambiguous": frozenset(raw["ambiguous"]) | (given & not_names),
         "not_names": not_names,
         # lowercase given names ("thanks, laura") except those that are also common words
@@ -203,12 +207,16 @@ def _name_spans(text: str) -> list[Span]:
             base = m.start(group)
             spans.append(Span(base + kept[0].start(1), base + kept[-1].end(1), "NAME"))
     lowered = names["lowercase"]
-    spans += [Span(m.start(), m.end(), "NAME") for m in LOWER_WORD.finditer(text) if m.group() in lowered]
+    spans += [Span(m.start(), m.end(), "NAME") for m in LOWER_WORD.finditer(text)
+              if m.group() in lowered and not _PLACE_BEFORE.search(text, max(0, m.start() - 16), m.start())]
     tokens = list(CAPITALIZED.finditer(text))
     i = 0
     while i < len(tokens):
         word = tokens[i].group(1)
         first = word.split("-")[0]
+        if _PLACE_BEFORE.search(text, max(0, tokens[i].start() - 16), tokens[i].start()):
+            i += 1  # "the Jean-Talon office", "rue Saint-Denis": a place, not a person
+            continue
         if word in given or (first in given and word not in stop) or word in ambiguous:
             j = i
             while (j + 1 < len(tokens) and j - i < 2 and tokens[j + 1].group(1) not in stop
