@@ -24,8 +24,19 @@ import numpy as np
 import pandas as pd
 
 from playbook.demo.feedback_phrases import (
-    AREA_CODES, CATEGORIES, CLOSERS, CONNECTORS, DISTRACTORS, EMAIL_DOMAINS, HELD_OUT_GIVEN,
-    OPENERS, PII_CONTEXTS, SENTENCES, SLOTS, STREETS, SURNAMES,
+    AREA_CODES,
+    CATEGORIES,
+    CLOSERS,
+    CONNECTORS,
+    DISTRACTORS,
+    EMAIL_DOMAINS,
+    HELD_OUT_GIVEN,
+    OPENERS,
+    PII_CONTEXTS,
+    SENTENCES,
+    SLOTS,
+    STREETS,
+    SURNAMES,
 )
 
 FILE_NAME = "feedback_comments_2023_2024.csv.gz"
@@ -34,6 +45,9 @@ CHANNELS = ("web form", "email", "phone transcript", "in-person survey", "social
 TOPIC_NOISE = 0.05
 SENTIMENT_NOISE = 0.07
 _SENTIMENT_SHARE = {"neg": 0.55, "pos": 0.25, "neu": 0.20}
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre")
+COLUMNS = ["comment_id", "date", "channel", "language", "topic", "sentiment", "text", "pii"]
 _TITLE_CONTEXT = ("Mr.", "Ms.", "M. ", "Mme", "agent", "agente")
 
 
@@ -96,10 +110,8 @@ def _pii_value(kind: str, lang: str, context: str, rng: np.random.Generator, giv
         y, m, d = rng.integers(1935, 2005), rng.integers(1, 13), rng.integers(1, 29)
         months_en = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                      "October", "November", "December"]
-        months_fr = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                     "octobre", "novembre", "décembre"]
         if lang == "fr":
-            return pick([f"{d} {months_fr[m - 1]} {y}", f"{d:02d}/{m:02d}/{y}", f"{y}-{m:02d}-{d:02d}"])
+            return pick([f"{d} {MONTHS_FR[m - 1]} {y}", f"{d:02d}/{m:02d}/{y}", f"{y}-{m:02d}-{d:02d}"])
         return pick([f"{months_en[m - 1]} {d}, {y}", f"{m:02d}/{d:02d}/{y}", f"{y}-{m:02d}-{d:02d}",
                      f"{d} {months_en[m - 1]} {y}"])
     # NAME: given names mostly from the gazetteer, some held out; title contexts take a surname
@@ -146,15 +158,17 @@ def _distractor(lang: str, rng: np.random.Generator) -> str:
     date = pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(rng.integers(0, 700)))
     return template.format(
         amount=f"{amount:,.2f}", amount_fr=f"{amount:,.2f}".replace(",", " ").replace(".", ","),
-        date=pick_date(date, lang, rng), ref=f"{rng.integers(2019, 2025)}-{rng.integers(100, 999)}-{rng.integers(1000, 9999)}",
-        ref9=_luhn_digits(rng, False), ref10=f"{rng.integers(200, 999)}{rng.integers(200, 999)}{rng.integers(0, 9999):04d}",
+        date=pick_date(date, lang, rng),
+        ref=f"{rng.integers(2019, 2025)}-{rng.integers(100, 999)}-{rng.integers(1000, 9999)}",
+        ref9=_luhn_digits(rng, False),
+        ref10=f"{rng.integers(200, 999)}{rng.integers(200, 999)}{rng.integers(0, 9999):04d}",
     )
 
 
 def pick_date(date: pd.Timestamp, lang: str, rng: np.random.Generator) -> str:
     """A date written the way clients write them (ISO, numeric, or in words)."""
-    forms = [date.strftime("%Y-%m-%d"), date.strftime("%d/%m/%Y"), date.strftime("%B %d, %Y") if lang == "en"
-             else f"{date.day} {['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'][date.month - 1]} {date.year}"]
+    words = date.strftime("%B %d, %Y") if lang == "en" else f"{date.day} {MONTHS_FR[date.month - 1]} {date.year}"
+    forms = [date.strftime("%Y-%m-%d"), date.strftime("%d/%m/%Y"), words]
     return forms[rng.integers(len(forms))]
 
 
@@ -222,7 +236,7 @@ def comments(n: int = N_COMMENTS, seed: int = 2024) -> pd.DataFrame:
             sentiment = ("neg", "neu", "pos")[rng.integers(3)]
         rows.append((f"C{i + 1:05d}", date.date().isoformat(), CHANNELS[rng.integers(len(CHANNELS))],
                      lang, topic, sentiment, text, json.dumps(spans, ensure_ascii=False)))
-    return pd.DataFrame(rows, columns=["comment_id", "date", "channel", "language", "topic", "sentiment", "text", "pii"])
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def read(path: str | Path) -> pd.DataFrame:

@@ -360,7 +360,8 @@ SLOTS = {
     "en": {
         "dur": ["45 minutes", "2 hours", "3 hrs", "over an hour", "90 min", "two and a half hours", "20 minutes"],
         "prog": ["EI", "CPP", "OAS", "GIS", "CCB", "passport", "child benefit", "student loan"],
-        "doc": ["passport", "SIN application", "EI claim", "renewal", "T4", "birth certificate", "record of employment"],
+        "doc": ["passport", "SIN application", "EI claim", "renewal", "T4", "birth certificate",
+                "record of employment"],
         "day": ["tomorrow", "next week", "Monday", "another day"],
         "weeks": ["3", "four", "6", "two", "8"],
         "month": ["July", "December", "the summer", "tax season"],

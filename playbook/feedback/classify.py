@@ -214,11 +214,13 @@ def train(texts: pd.Series, labels: pd.Series, *, categories: dict | None = None
     counts = labels.value_counts()
     if len(counts) < 2 or counts.min() < folds:
         raise PlaybookError(f"too few labelled comments: '{counts.idxmin()}' has {counts.min()}",
-                            field=str(labels.name or "label"), expected=f"at least {folds} per category and 2 categories")
+                            field=str(labels.name or "label"),
+                            expected=f"at least {folds} per category and 2 categories")
     evaluation = cross_validate(texts, labels, folds=folds, seed=seed, chars=chars, categories=categories)
     chosen = choose_threshold(evaluation, target_accuracy) if threshold is None else float(threshold)
     pipeline = make_pipeline(chars=chars, seed=seed).fit(texts.to_numpy(), labels.to_numpy())
     automatic = evaluation.predictions["confidence"] >= chosen
+    correct = evaluation.predictions["label"] == evaluation.predictions["predicted"]
     metrics = {
         "accuracy": evaluation.accuracy,
         "macro_f1": float(evaluation.scores.iloc[-1]["f1"]),
@@ -227,7 +229,7 @@ def train(texts: pd.Series, labels: pd.Series, *, categories: dict | None = None
         "threshold": chosen,
         "target_accuracy": target_accuracy,
         "share_automatic": float(automatic.mean()),
-        "accuracy_automatic": float((evaluation.predictions["label"] == evaluation.predictions["predicted"])[automatic].mean()),
+        "accuracy_automatic": float(correct[automatic].mean()),
     }
     meta = {"comments": int(len(labels)), "trained": dt.date.today().isoformat(), "data": data_note,
             "scikit_learn": sklearn.__version__, "seed": seed, "chars": chars}
@@ -237,13 +239,15 @@ def train(texts: pd.Series, labels: pd.Series, *, categories: dict | None = None
 def model_card(clf: FeedbackClassifier, *, sha256: str = "") -> str:
     """A model card in Markdown (after Mitchell et al., 2019): what the model is for and how well it did."""
     m, meta = clf.metrics, clf.meta
-    rows = "\n".join(f"| {r['category']} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1']:.2f} | {int(r['support'])} |"
-                     for r in m.get("per_class", []))
+    rows = "\n".join(f"| {r['category']} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1']:.2f} "
+                     f"| {int(r['support'])} |" for r in m.get("per_class", []))
+    features = "word unigrams and bigrams" + (" and character n-grams" if meta.get("chars") else "")
+    nan = float("nan")
     cats = "\n".join(f"- `{cid}`: {c['en']} / {c['fr']}" for cid, c in clf.categories.items())
     return f"""# Model card: client-feedback service classifier
 
 ## Model details
-- Linear support vector machine on TF-IDF word and character n-grams, probabilities calibrated
+- Linear support vector machine on TF-IDF {features}, probabilities calibrated
   with Platt scaling (scikit-learn {meta.get('scikit_learn', '?')}); seed {meta.get('seed', 0)}.
 - Trained {meta.get('trained', '?')} on {meta.get('comments', '?')} labelled comments. {meta.get('data', '')}
 - sha256: {sha256}
@@ -264,7 +268,7 @@ decisions would require an Algorithmic Impact Assessment first.
 ## Evaluation ({m.get('folds', '?')}-fold cross-validation)
 Accuracy {m.get('accuracy', float('nan')):.3f}; macro F1 {m.get('macro_f1', float('nan')):.3f}.
 At the threshold {clf.threshold:.2f}, {m.get('share_automatic', float('nan')):.0%} of comments are sorted
-automatically, with accuracy {m.get('accuracy_automatic', float('nan')):.3f} (target {m.get('target_accuracy', float('nan')):.2f}).
+automatically, with accuracy {m.get('accuracy_automatic', nan):.3f} (target {m.get('target_accuracy', nan):.2f}).
 
 | category | precision | recall | F1 | comments |
 |---|---|---|---|---|

@@ -45,7 +45,7 @@ NAMES_FILE = Path(__file__).with_name("names.yml")
 
 UPPER = "A-ZÀ-ÖØ-Þ"
 LOWER = "a-zß-öø-ÿ"
-_PLACEHOLDER = re.compile(r"\[(?:%s)\]" % "|".join(TYPES))
+_PLACEHOLDER = re.compile(r"\[(?:" + "|".join(TYPES) + r")\]")
 
 
 @dataclass(frozen=True, order=True)
@@ -90,7 +90,8 @@ _DIRECTION = r"(?:\s+(?i:east|west|north|south|est|ouest|nord|sud|[NSEOW]\.?)(?!
 ADDRESS = re.compile(
     r"(?<![\w$.,-])(?:(?i:apt\.?|app\.?|unit|suite|bureau|appartement)\s*\d+[A-Za-z]?,?\s+|\d{1,5}[A-Za-z]?-)?"
     r"\d{1,6}[A-Za-z]?,?\s+"
-    r"(?:" + _FR_STREET + r"\s+(?:(?i:de\s+la|de\s+l'|de\s+l’|du|des|de|d'|d’)\s*)?" + _WORD + r"(?:[\s-]" + _WORD + r"){0,3}"
+    r"(?:" + _FR_STREET + r"\s+(?:(?i:de\s+la|de\s+l'|de\s+l’|du|des|de|d'|d’)\s*)?"
+    + _WORD + r"(?:[\s-]" + _WORD + r"){0,3}"
     r"|(?:" + _WORD + r"\s+){1,3}" + _EN_STREET + r"(?![\w]))" + _DIRECTION
     + r"(?:,?\s+(?i:apt\.?|app\.?|unit|suite|bureau|appartement|#)\s*\d+[A-Za-z]?)?"
 )

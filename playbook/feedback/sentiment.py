@@ -2,7 +2,7 @@
 
 The lexicon (``lexicon.yml``) lists English and French words and phrases that carry a positive or
 negative tone; ``strong`` ones count double. A negator ("not", "never", "pas", "jamais") flips the
-sign of the words in the three tokens after it. The score is the sum divided by the square root of
+sign of the first sentiment word in the three tokens after it. The score is the sum divided by the square root of
 a tenth of the number of words (so long comments do not win by length); it is ``neg`` below ``-cut``, ``pos``
 above ``cut``, else ``neu``. Nothing is downloaded: the rule is the lexicon, which anyone can read
 and extend. :func:`evaluate` measures it against labels.
@@ -55,6 +55,7 @@ def score_one(text: str) -> float:
             phrase = tuple(tokens[i:i + size])
             if phrase in weights:
                 total += -weights[phrase] if i <= flip_until else weights[phrase]
+                flip_until = -1  # a negator flips one sentiment word
                 i += size
                 break
         else:
