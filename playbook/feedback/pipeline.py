@@ -85,3 +85,30 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     with atomic_path(path) as tmp:
         table.to_csv(tmp, index=False)
     return Path(path)
+
+
+def sample_for_labelling(table: pd.DataFrame, text_column: str, n: int = 400, *, by: str | None = None,
+                         seed: int = 0) -> pd.DataFrame:
+    """A random sample of comments to label by hand, redacted, with empty columns for two labellers.
+
+    With ``by`` (for example ``"channel"`` or ``"language"``) the sample is stratified: each group
+    keeps its share of the comments, so no channel is missed by chance. Two people label the same
+    comments independently (``label_1``, ``label_2``); :func:`agreement` then says how far to trust
+    the labels before they are used to measure the classifier.
+    """
+    if n < 1 or n > len(table):
+        raise PlaybookError(f"cannot draw {n} comments from {len(table)}", field="n", expected=f"1 to {len(table)}")
+    if by is None:
+        sample = table.sample(n, random_state=seed)
+    else:
+        sample = table.groupby(by, group_keys=False).sample(frac=n / len(table), random_state=seed)
+    out = redact_table(sample, text_column)
+    return out.assign(label_1="", label_2="")
+
+
+def agreement(first: pd.Series, second: pd.Series) -> dict[str, float]:
+    """How often two labellers agree: raw share and Cohen's kappa (agreement beyond chance)."""
+    from sklearn.metrics import cohen_kappa_score
+
+    a, b = first.astype(str).to_numpy(), second.astype(str).to_numpy()
+    return {"agreement": float((a == b).mean()), "kappa": float(cohen_kappa_score(a, b))}
