@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "playbook.sources.download_cli",
     "playbook.index.cli",
     "playbook.catchments_cli",
+    "playbook.feedback_cli",
 ]
 
 
