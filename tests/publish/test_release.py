@@ -97,7 +97,7 @@ def test_postgres_release_is_idempotent_and_atomic(release, postgres_url):
         if first["postgis"]:
             assert conn.execute("SELECT ST_SRID(geometry) FROM ddi.areas LIMIT 1").fetchone()[0] == 4326
     broken = Protected(tables[1].spec, tables[1].frame.assign(count="not a number"), tables[1]._token)
-    with pytest.raises(Exception):
+    with pytest.raises(psycopg.Error):
         postgres.load([tables[0], broken], report, postgres_url, release="2026.1", metadata={})
     with psycopg.connect(postgres_url) as conn:
         assert conn.execute("SELECT count(*) FROM ddi.latest_areas").fetchone()[0] == 3
