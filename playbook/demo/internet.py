@@ -368,8 +368,11 @@ calibrated to real provincial aggregates: internet use by province x age group (
 22-10-0135, via SDG 17.8.1) and 50/10 Mbps availability by province x urban / rural / First Nations
 reserves (CRTC 2021, via SDG 17.6.1); digital skills nationally by age group (CIUS 2018, table
 22-10-0112). `pct_never_online_gov` and `pct_privacy_worries` rest on assumed national levels.
-`calibration_2021.csv` lists every target and the value reached. Parents are population-weighted
-means of their census subdivisions (dissemination areas in PEI).
+`calibration_2021.csv` lists every target and the value reached: each province x age group and
+province x urban/rural/reserve cell is reproduced within 0.01 percentage points; the published
+provincial rows are within 0.15 points of CRTC's provincial totals and within 2 points of CIUS's
+total 15+ (the demo's age structure is synthetic). Parents are population-weighted means of their
+census subdivisions (dissemination areas in PEI).
 
 Regenerate: `python -m playbook demo-data --out DIR --seed {seed}`.
 """

@@ -53,7 +53,8 @@ def province_names(codes: pd.Series, lang: str | None = None) -> pd.Series:
 
 
 def parse_dguid(dguid: pd.Series) -> pd.DataFrame:
-    """Split DGUIDs into ``vintage``, ``schema``, ``code``, ``geo_level`` and ``pruid`` (vectorised).
+    """Split DGUIDs into ``vintage``, ``type`` (``A`` administrative, ``S`` statistical), ``schema``,
+    ``code``, ``geo_level`` and ``pruid`` (vectorised).
 
     ``pruid`` is the province/territory code for levels nested in a province (province, census
     division, census subdivision, dissemination area), and missing otherwise.
@@ -67,6 +68,7 @@ def parse_dguid(dguid: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "vintage": s.str[:4],
+            "type": s.str[4:5],
             "schema": schema,
             "code": code,
             "geo_level": level,

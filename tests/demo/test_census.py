@@ -161,3 +161,12 @@ def test_sensible_geographic_patterns():
     income = csd["income_x_hh"] / csd["t50"]
     assert income[reserve].median() < 0.8 * income[~reserve].median()
     assert pd.Series(csd["t340"] / csd["t335"]).corr(income) < -0.5
+
+
+def test_census_reader_reads_the_demo_with_the_c1_names():
+    """The census reader (contract C3) checks every C1 name against specs/census_2021.yml."""
+    from playbook.sources.census import extract
+
+    table = extract([datasets.path("demo_census_profile_2021")], census.C1_IDS, level="Census subdivision")
+    assert len(table) == 5161
+    assert table.set_index("DGUID").loc["2021A00053520005", "c1"] == 2_794_356

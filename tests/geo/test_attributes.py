@@ -212,3 +212,13 @@ def test_demo_file_has_the_real_geography():
     toronto = csd.set_index("csduid").loc["3520005"]
     assert toronto["cmauid"] == "535" and toronto["sac_type"] == 1 and toronto["cma_dguid"] == "2021S0503535"
     assert (csd.loc[csd["pruid"].isin(["60", "61", "62"]) & csd["cmauid"].isna(), "sac_type"] == 8).all()
+
+
+def test_dguid_type_and_builder():
+    from playbook.geo.hierarchy import parse_dguid
+
+    parsed = parse_dguid(pd.Series(["2021A00053520005", "2021S051211020001", "2021S0504105"]))
+    assert parsed["type"].tolist() == ["A", "S", "S"]
+    assert parsed["geo_level"].tolist() == ["Census subdivision", "Dissemination area", "Census agglomeration"]
+    assert make_dguid("Territory", pd.Series(["62"])).tolist() == ["2021A000262"]
+    assert make_dguid("Country", pd.Series(["01"])).tolist() == ["2021A000011124"]
