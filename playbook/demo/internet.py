@@ -139,9 +139,7 @@ def _no_internet(leaf: pd.DataFrame, f: pd.DataFrame, record: list) -> np.ndarra
     for pr in geography.TERRITORIES:
         for g in range(4):
             cells_target[f"{pr}|{g}"] = min(canada[g] * TERRITORY_FACTOR, 0.95)
-    base = (
-        0.45 * f["low"] + 0.35 * f["rem"] + 0.3 * f["ind"] + 0.3 * f["nocert"] + 0.2 * f["neither"] + 0.2 * f["noise"]
-    )
+    base = 0.45 * f["low"] + 0.35 * f["rem"] + 0.3 * f["ind"] + 0.3 * f["nocert"] + 0.2 * f["neither"] + 0.2 * f["noise"]
     b, w, g = _long(leaf, base.to_numpy())
     cells = np.repeat(leaf["pruid"].to_numpy(), 4) + "|" + g.astype(str)
     p = sigmoid(b + calibrate_shift(b, w, cells, cells_target))
@@ -191,9 +189,7 @@ def crtc_totals() -> pd.Series:
     """CRTC 50/10 availability, all population centres, per province (``CRTC_YEAR``)."""
     raw = pd.read_csv(datasets.path("crtc_sdg_17_6_1"))
     raw = raw[
-        (raw["Year"] == CRTC_YEAR)
-        & raw["Series"].str.contains("50/10")
-        & raw["Population centres"].eq("Total population centre")
+        (raw["Year"] == CRTC_YEAR) & raw["Series"].str.contains("50/10") & raw["Population centres"].eq("Total population centre")
     ]
     names = pd.Series(geography.PROVINCES.index, index=geography.PROVINCES["name_en"])
     return raw.set_index(raw["Geography"].map(names))["Value"]

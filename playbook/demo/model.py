@@ -112,6 +112,8 @@ AGE_GROUPS = [
     "85",
 ]
 _AGE_MID = np.array([2, 7, 12, 17, 22, 27, 32, 37, 42, 47, 52, 57, 62, 67, 72, 77, 82, 89], dtype=float)
+#: Growth of the share aged 65+ from 2016 to 2021 (Canada: 16.9 % -> 19.0 %).
+AGEING = 19.0 / 16.9
 _MEN_SHARE = np.array([0.512] * 3 + [0.512, 0.51] + [0.50] * 8 + [0.48, 0.47, 0.45, 0.42, 0.36])
 
 
@@ -173,22 +175,37 @@ def _ages(leaves: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, n
     reserve = leaves["reserve"].to_numpy(dtype=float)
     core = leaves["cmauid"].notna().to_numpy(dtype=float)
     rem = leaves["remoteness"].to_numpy()
-    pop = leaves["n"].to_numpy()
-    rem_mean = (
-        pd.Series(rem * pop).groupby(leaves["pruid"].to_numpy()).transform("sum")
-        / pd.Series(pop).groupby(leaves["pruid"].to_numpy()).transform("sum").clip(lower=1)
-    ).to_numpy()
-    # Centred on the province's mean remoteness (keeps the provincial structure), aged by five years.
-    tilt_old = 0.15 + 0.9 * (rem - rem_mean) - 0.9 * reserve - 0.5 * terr + _noise(rng, 0.3, n)
+    rem_mean = _province_mean(rem, leaves["n"].to_numpy(), leaves["pruid"].to_numpy())
+    tilt_old = 0.9 * (rem - rem_mean) - 0.9 * reserve - 0.2 * terr + _noise(rng, 0.3, n)
     tilt_kids = 0.55 * reserve + 0.25 * terr + _noise(rng, 0.12, n)
     tilt_young = 0.2 * core + _noise(rng, 0.1, n)
-    weight = base * np.exp(
-        np.outer(tilt_old, older) + np.outer(tilt_kids, children) + np.outer(tilt_young, young_adult)
-    )
-    share = weight / weight.sum(axis=1, keepdims=True)
+    fixed = np.outer(tilt_kids, children) + np.outer(tilt_young, young_adult)
+    pr = leaves["pruid"].to_numpy()
+    people = leaves["n"].to_numpy()
+    # A provincial shift of the old-age tilt brings each province's 65+ share to its 2016 share
+    # aged by five years (x AGEING: Canada 16.9 % in 2016, 19.0 % in 2021), by bisection.
+    target = pd.Series(pr).map(provincial_age_structure()[AGE_GROUPS[13:]].sum(axis=1) * AGEING).to_numpy()
+    low, high = np.full(n, -3.0), np.full(n, 3.0)
+    for _ in range(40):
+        mid = (low + high) / 2
+        share = _shares(base, (tilt_old + mid)[:, None] * older + fixed)
+        reached = _province_mean(share[:, 13:].sum(axis=1), people, pr)
+        low, high = np.where(reached < target, mid, low), np.where(reached < target, high, mid)
+    share = _shares(base, (tilt_old + (low + high) / 2)[:, None] * older + fixed)
     total = share * leaves["n"].to_numpy()[:, None]
     men_share = np.clip(_MEN_SHARE[None, :] + _noise(rng, 0.01, n)[:, None], 0.3, 0.6)
     return total, total * men_share
+
+
+def _shares(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
+    weight = base * np.exp(exponent)
+    return weight / weight.sum(axis=1, keepdims=True)
+
+
+def _province_mean(values: np.ndarray, weights: np.ndarray, pruid: np.ndarray) -> np.ndarray:
+    """Each leaf's provincial weighted mean of ``values``."""
+    total = pd.Series(values * weights).groupby(pruid).transform("sum")
+    return (total / pd.Series(weights).groupby(pruid).transform("sum").clip(lower=1)).to_numpy()
 
 
 def _group(arr: np.ndarray, first: str, last: str) -> np.ndarray:
@@ -243,9 +260,7 @@ def leaves(seed: int) -> tuple[dict, pd.DataFrame]:
     ind = sigmoid(ind_base + calibrate_shift(ind_base, weights, pr, pd.Series(INDIGENOUS_SHARE)))
     imm_base = 0.9 * size_term - 1.6 * rem - 3.0 * reserve + _noise(rng, 0.35, n_leaf)
     imm = sigmoid(imm_base + calibrate_shift(imm_base, weights, pr, pd.Series(IMMIGRANT_SHARE)))
-    recent = np.clip(
-        0.16 + 0.08 * np.isin(pr, ["10", "11", "12", "13", "46", "47"]) + _noise(rng, 0.03, n_leaf), 0.03, 0.5
-    )
+    recent = np.clip(0.16 + 0.08 * np.isin(pr, ["10", "11", "12", "13", "46", "47"]) + _noise(rng, 0.03, n_leaf), 0.03, 0.5)
     neither = np.clip(
         0.05 * imm * (1 + 2 * recent) + 0.08 * ind * np.isin(pr, ["24", "62"]) + np.abs(_noise(rng, 0.002, n_leaf)),
         0,
@@ -253,9 +268,9 @@ def leaves(seed: int) -> tuple[dict, pd.DataFrame]:
     )
     log_income = (
         np.log(pd.Series(pr).map(MEDIAN_INCOME).to_numpy())
-        - 0.35 * (rem - 0.4)
+        - 0.35 * (rem - _province_mean(rem, n, pr))  # centred: the province keeps its anchor
         - 0.55 * reserve
-        - 0.35 * (share65 - 0.19)
+        - 0.35 * (share65 - _province_mean(share65, n, pr))
         + _noise(rng, 0.12, n_leaf)
     )
     income = np.exp(log_income)
