@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "playbook.catchments_cli",
     "playbook.feedback_cli",
     "playbook.demo.cli",
+    "playbook.geo.hierarchy_cli",
 ]
 
 

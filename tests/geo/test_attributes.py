@@ -93,9 +93,7 @@ def test_rollup_by_hand(gaf):
     h = read_hierarchy(gaf)
     da = pd.DataFrame(
         {
-            "DGUID": make_dguid(
-                "Dissemination area", pd.Series(["11020001", "11020002", "11020003", "24660001", "24980001"])
-            ),
+            "DGUID": make_dguid("Dissemination area", pd.Series(["11020001", "11020002", "11020003", "24660001", "24980001"])),
             "rate": [10.0, 20.0, 40.0, 5.0, np.nan],
             "people": [100.0, 300.0, 600.0, 1000.0, 2000.0],
         }
@@ -123,9 +121,7 @@ def test_rollup_errors(gaf):
     with pytest.raises(PlaybookError, match="unknown level 'Ward'"):
         rollup(pd.DataFrame({"DGUID": [], "v": [], "w": []}), "v", "w", to="Ward", hierarchy=h)
     with pytest.raises(PlaybookError, match="'2021A00059999999' is not in the hierarchy"):
-        rollup(
-            pd.DataFrame({"DGUID": ["2021A00059999999"], "v": [1.0], "w": [1.0]}), "v", "w", to="Province", hierarchy=h
-        )
+        rollup(pd.DataFrame({"DGUID": ["2021A00059999999"], "v": [1.0], "w": [1.0]}), "v", "w", to="Province", hierarchy=h)
     with pytest.raises(PlaybookError, match="field 'people'"):
         rollup(pd.DataFrame({"DGUID": ["x"], "v": [1.0]}), "v", "people", hierarchy=h)
 
@@ -222,3 +218,25 @@ def test_dguid_type_and_builder():
     assert parsed["geo_level"].tolist() == ["Census subdivision", "Dissemination area", "Census agglomeration"]
     assert make_dguid("Territory", pd.Series(["62"])).tolist() == ["2021A000262"]
     assert make_dguid("Country", pd.Series(["01"])).tolist() == ["2021A000011124"]
+
+
+def test_hierarchy_cli(tmp_path, gaf, capsys):
+    from playbook import cli
+
+    out = tmp_path / "h.csv"
+    assert cli.main(["hierarchy", str(gaf), "--out", str(out), "--level", "Census subdivision"]) == 0
+    table = pd.read_csv(out, dtype=str)
+    assert table["csduid"].tolist() == ["1102075", "1102080", "2466023", "2498012"]
+    assert "wrote 4 geographies" in capsys.readouterr().out
+
+
+def test_hierarchy_cli_bad_file_leaves_nothing(tmp_path, capsys):
+    from playbook import cli
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("PRUID_PRIDU,CDUID_DRIDU\r\n10,1001\r\n", encoding="cp1252")
+    out = tmp_path / "h.csv"
+    assert cli.main(["hierarchy", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "bad.csv, row 1, field 'CSDUID_SDRIDU'" in err and "\n" not in err
+    assert list(tmp_path.iterdir()) == [bad]
