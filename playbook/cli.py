@@ -26,6 +26,8 @@ COMMAND_MODULES = [
     "playbook.feedback_cli",
     "playbook.demo.cli",
     "playbook.geo.hierarchy_cli",
+    "playbook.jurisdiction_cli",
+    "playbook.templates",
 ]
 
 
