@@ -181,3 +181,19 @@ def test_specs_cover_the_c1_characteristics():
         for entry in spec.values():
             if entry["role"] == "numerator":
                 assert spec[entry["denominator"]]["role"] == "denominator"
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_progress_bar_in_bytes_above_the_threshold(tmp_path, monkeypatch, capsys, packed):
+    from playbook.sources import census_scan
+
+    path = write_2021(tmp_path / "p.csv")
+    if packed:
+        path = zip_of(path, "98-401-X2021001_English_CSV_data.csv")
+    census.extract(path, [1], cache=False)  # small file: no bar
+    assert "B/s" not in capsys.readouterr().err
+    monkeypatch.setattr(census_scan, "PROGRESS_BYTES", 100)
+    df = census.extract(path, [1], cache=False)
+    assert "B" in capsys.readouterr().err and df.loc[0, "c1"] == 1001.0
+    census.extract(path, [1], cache=False, progress=False)
+    assert capsys.readouterr().err == ""
