@@ -21,6 +21,9 @@ COMMAND_MODULES = [
     "playbook.translate",
     "playbook.sources.census_cli",
     "playbook.sources.download_cli",
+    "playbook.index.cli",
+    "playbook.catchments_cli",
+    "playbook.feedback_cli",
 ]
 
 
