@@ -197,3 +197,11 @@ def test_progress_bar_in_bytes_above_the_threshold(tmp_path, monkeypatch, capsys
     assert "B" in capsys.readouterr().err and df.loc[0, "c1"] == 1001.0
     census.extract(path, [1], cache=False, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_zip_on_a_system_without_fifos(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.delattr(os, "mkfifo")
+    packed = zip_of(write_2021(tmp_path / "p.csv"), "98-401-X2021001_English_CSV_data.csv")
+    _expected_counts(census.extract(packed, [1, 6, 345], cache=False))
