@@ -63,3 +63,8 @@ def test_cli_help_shows_the_contract():
     assert result.returncode == 0
     for word in ("--ids", "--level", "--rates", "--out", "PATH"):
         assert word in result.stdout
+
+
+def test_census_without_action_prints_help(capsys):
+    assert cli.main(["census"]) == 0
+    assert "extract" in capsys.readouterr().out
