@@ -134,14 +134,16 @@ def _pick(members: dict[str, bytes], suffixes: tuple[str, ...]) -> str | None:
     return found[0] if found else None
 
 
-def _read_table(name: str, raw: bytes, layout: pd.DataFrame | None, where: str) -> pd.DataFrame:
+def _read_table(name: str, raw: bytes, layout: pd.DataFrame | None, where: str, id_column: str) -> pd.DataFrame:
+    """The data as parsed by pandas (numbers as numbers; a column with any non-number stays text, so
+    the checks below can name the cell)."""
     text = raw.decode("latin-1")
     try:
         if layout is not None:
             specs = list(zip(layout["start"] - 1, layout["end"], strict=True))
-            return pd.read_fwf(io.StringIO(text), colspecs=specs, names=list(layout["name"]), dtype=str,
-                               header=None, keep_default_na=False)
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            return pd.read_fwf(io.StringIO(text), colspecs=specs, names=list(layout["name"]),
+                               dtype={id_column: str}, header=None, keep_default_na=False)
+        return pd.read_csv(io.StringIO(text), dtype={id_column: str}, keep_default_na=False)
     except (pd.errors.ParserError, ValueError) as exc:
         raise PlaybookError(f"cannot parse the data: {exc}", path=where,
                             expected="a CSV with a header row, or fixed-width text with a layout") from None
@@ -152,7 +154,9 @@ def _integers(frame: pd.DataFrame, column: str, where: str) -> pd.Series:
     if column not in frame.columns:
         raise PlaybookError(f"column '{column}' is missing", path=where, row=1, field=column,
                             expected="the variable named in specs/cius.yml")
-    text = frame[column].str.strip()
+    if pd.api.types.is_integer_dtype(frame[column]):
+        return frame[column].astype("int64")
+    text = frame[column].astype(str).str.strip()
     values = pd.to_numeric(text, errors="coerce")
     bad = values.isna() | (values != values.round())
     if bad.any():
@@ -168,7 +172,9 @@ def _numbers(frame: pd.DataFrame, columns: list[str], where: str) -> np.ndarray:
         if column not in frame.columns:
             raise PlaybookError(f"weight column '{column}' is missing", path=where, row=1, field=column,
                                 expected="the weight named in specs/cius.yml")
-    values = frame[columns].apply(lambda s: pd.to_numeric(s.str.strip(), errors="coerce")).to_numpy(float)
+    values = frame[columns].apply(
+        lambda s: s if pd.api.types.is_numeric_dtype(s) else pd.to_numeric(s.astype(str).str.strip(), errors="coerce")
+    ).to_numpy(float)
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         i, j = np.argwhere(bad)[0]
@@ -229,11 +235,11 @@ def read_pumf(
             raise PlaybookError("a fixed-width data file needs its layout", path=path,
                                 expected="an SPSS DATA LIST (*_i.sps) in the zip or as layout=")
         layout_frame = parse_spss_layout(lay[lay_name].decode("latin-1"))
-    frame = _read_table(data_name, members[data_name], layout_frame, where)
+    frame = _read_table(data_name, members[data_name], layout_frame, where, spec["id"])
     if frame.empty:
         raise PlaybookError("the data file has no respondents", path=where, row=2, expected="one row per respondent")
 
-    out = pd.DataFrame({"id": frame[spec["id"]].str.strip()}) if spec["id"] in frame.columns else None
+    out = pd.DataFrame({"id": frame[spec["id"]].astype(str).str.strip()}) if spec["id"] in frame.columns else None
     if out is None:
         raise PlaybookError(f"column '{spec['id']}' is missing", path=where, row=1, field=spec["id"],
                             expected="the record id named in specs/cius.yml")
@@ -284,7 +290,7 @@ def _read_bootstrap(path: Path, spec: dict, ids: pd.Series) -> np.ndarray:
     if name is None:
         raise PlaybookError("no CSV in the bootstrap file", path=path, expected="a .csv of replicate weights")
     where = f"{path}:{name}" if path.suffix.lower() == ".zip" else str(path)
-    frame = _read_table(name, members[name], None, where)
+    frame = _read_table(name, members[name], None, where, spec["id"])
     prefix = spec.get("bootstrap_prefix") or spec.get("replicates")
     cols = _replicate_columns(list(frame.columns), prefix, where)
     if not cols:
@@ -292,7 +298,7 @@ def _read_bootstrap(path: Path, spec: dict, ids: pd.Series) -> np.ndarray:
                             field=prefix, expected=f"columns {prefix}1..{prefix}<n>")
     if spec["id"] not in frame.columns:
         raise PlaybookError(f"column '{spec['id']}' is missing", path=where, row=1, field=spec["id"])
-    weights = pd.DataFrame(_numbers(frame, cols, where), index=frame[spec["id"]].str.strip())
+    weights = pd.DataFrame(_numbers(frame, cols, where), index=frame[spec["id"]].astype(str).str.strip())
     missing = ~ids.isin(weights.index)
     if missing.any():
         raise PlaybookError(f"respondent '{ids[missing].iloc[0]}' has no bootstrap weights", path=where,

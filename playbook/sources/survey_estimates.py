@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.stats import norm
 
 from playbook.errors import PlaybookError
@@ -40,12 +41,9 @@ def weighted_totals(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sums of ``w * y`` and of ``w`` per group for each weight column (``weights``: n x k)."""
     ok = ~np.isnan(y)
-    yv = np.where(ok, y, 0.0)
-    num = np.zeros((n_groups, weights.shape[1]))
-    den = np.zeros((n_groups, weights.shape[1]))
-    np.add.at(num, groups[ok], weights[ok] * yv[ok, None])
-    np.add.at(den, groups[ok], weights[ok])
-    return num, den
+    member = sparse.csr_matrix((np.ones(int(ok.sum())), (groups[ok], np.flatnonzero(ok))),
+                               shape=(n_groups, len(y)))
+    return member @ (weights * np.where(ok, y, 0.0)[:, None]), member @ weights
 
 
 def estimate(
