@@ -61,7 +61,8 @@ def direct_by_group(survey, *, outcomes: Sequence[str] | None = None, groups: Se
             national = estimate(*args, quality=quality).assign(geography=CANADA)
             frames = [national]
             if provinces:
-                frames.append(estimate(*args, by=["province"], quality=quality).rename(columns={"province": "geography"}))
+                by_province = estimate(*args, by=["province"], quality=quality)
+                frames.append(by_province.rename(columns={"province": "geography"}))
             parts.append(pd.concat(frames, ignore_index=True).assign(group=group, outcome=outcome))
     out = pd.concat(parts, ignore_index=True)
     first = ["group", "outcome", "geography"]

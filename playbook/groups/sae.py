@@ -87,7 +87,8 @@ def _table(comp, values, method, outcome, confidence) -> pd.DataFrame:
 
 def _check(survey, outcome: str, comp: pd.DataFrame) -> None:
     if outcome not in survey.data.columns:
-        raise PlaybookError(f"no outcome '{outcome}' in the survey", field="outcome", expected=f"one of {survey.outcomes}")
+        raise PlaybookError(f"no outcome '{outcome}' in the survey", field="outcome",
+                            expected=f"one of {survey.outcomes}")
     if comp.empty:
         raise PlaybookError("no areas to estimate for", field="census", expected="areas of the ten provinces")
 
