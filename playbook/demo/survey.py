@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from playbook import datasets
-from playbook.groups.composition import AGE_GROUPS, MARGINS, census_extract, compositions
+from playbook.groups.composition import AGE_GROUPS, MARGINS, census_extract, compositions, demo_compositions
 
 DEMO_DIR = Path("demo") / "survey"
 PUMF_NAME = "cius_2020_demo_pumf.zip"
@@ -82,13 +82,6 @@ LANGUAGES_OTHER = (0.88, 0.01, 0.11)
 
 def _expit(x):
     return 1 / (1 + np.exp(-x))
-
-
-def _areas(out_dir: Path) -> pd.DataFrame:
-    """CSD compositions: the census profile written in this run, else the embedded one."""
-    fresh = out_dir / CENSUS_FILE
-    path = fresh if fresh.is_file() else datasets.path("demo_census_profile_2021")
-    return compositions(census_extract(path, level="Census subdivision"))
 
 
 def _targets() -> pd.DataFrame:
@@ -375,14 +368,11 @@ def _area_truth(areas: pd.DataFrame, intercepts: pd.Series, effects: np.ndarray)
 
 
 def _load_areas(out_dir: Path) -> pd.DataFrame:
+    """CSD compositions: the census profile written in this run, else the embedded one."""
     fresh = out_dir / CENSUS_FILE
     if fresh.is_file():
         return compositions(census_extract(fresh, level="Census subdivision"))
-    if "demo_census_profile_2021" in datasets.registry():
-        return compositions(census_extract(datasets.path("demo_census_profile_2021"), level="Census subdivision"))
-    from playbook.demo.census_stand_in import stand_in_extract
-
-    return compositions(stand_in_extract())
+    return demo_compositions()
 
 
 def generate(out_dir: Path, seed: int) -> list[Path]:

@@ -109,7 +109,19 @@ def compositions(extract: pd.DataFrame) -> pd.DataFrame:
     out["rural"] = ~extract["cmauid"].notna() if "cmauid" in extract else extract["c1"].astype(float) < RURAL_POPULATION
     out = out[out["pruid"].isin(CIUS_PROVINCES) & (out["pop15"] > 0)]
     shares = [f"age_{a}" for a in AGE_GROUPS] + list(MARGINS)
-    # suppressed rates (tiny areas): the province's population-weighted rate
+    # suppressed rates (tiny areas): the province's mean rate
     prov = out.groupby("pruid")[shares].transform(lambda s: s.mean() if s.notna().any() else 0)
     out[shares] = out[shares].fillna(prov)
     return out.reset_index(drop=True)
+
+
+def demo_compositions(name: str = "demo_census_profile_2021") -> pd.DataFrame:
+    """CSD compositions from the embedded demo Census Profile (registry ``name``); while that file is
+    not embedded, from :func:`playbook.demo.census_stand_in.stand_in_extract` (same shape)."""
+    from playbook import datasets
+
+    if name in datasets.registry():
+        return compositions(census_extract(datasets.path(name), level="Census subdivision"))
+    from playbook.demo.census_stand_in import stand_in_extract
+
+    return compositions(stand_in_extract())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from playbook import privacy
-from playbook.groups.sae import fit_all, model_based, subgroup_mask
+from playbook.groups.sae import cells_of, fit_all, model_based, subgroup_mask
 
 DIMENSIONS = {
     "access": ["no_home_internet"],
@@ -26,9 +26,9 @@ DIMENSIONS = {
 OUTCOMES = [o for dim in DIMENSIONS.values() for o in dim]
 
 
-def _scores(survey, comp, group: str, fits: dict, level: str) -> pd.DataFrame:
+def _scores(survey, comp, group: str, fits: dict, level: str, cells: tuple) -> pd.DataFrame:
     mask = subgroup_mask(group)
-    parts = [model_based(survey, o, comp, subgroup=mask, betas=fits[o]) for o in OUTCOMES]
+    parts = [model_based(survey, o, comp, subgroup=mask, betas=fits[o], cells=cells) for o in OUTCOMES]
     est = pd.concat(parts, ignore_index=True)
     est = est[est["level"] == level]
     wide = est.pivot_table(index=["DGUID", "pruid"], columns="outcome", values="estimate", sort=False)
@@ -51,8 +51,9 @@ def group_evi(survey, comp: pd.DataFrame, group: str, *, level: str = "Census su
     suppressed`` (scores in percent; ``gap`` in points). ``fits``: from :func:`playbook.groups.sae.fit_all`."""
     fits = fits if fits is not None and set(OUTCOMES) <= set(fits) else fit_all(
         survey, comp, OUTCOMES, n_replicates=n_replicates)
-    mine = _scores(survey, comp, group, fits, level)
-    everyone = _scores(survey, comp, "everyone", fits, level)[["DGUID", "evi"]]
+    cells = cells_of(comp, survey)
+    mine = _scores(survey, comp, group, fits, level, cells)
+    everyone = _scores(survey, comp, "everyone", fits, level, cells)[["DGUID", "evi"]]
     out = mine.merge(everyone.rename(columns={"evi": "evi_everyone"}), on="DGUID", how="left")
     out["gap"] = out["evi"] - out["evi_everyone"]
     return privacy.protect(out, counts=["group_population"], threshold=min_population, rounding=rounding,

@@ -39,11 +39,13 @@ def quality_flags(cv: np.ndarray | pd.Series, n: np.ndarray | pd.Series, quality
 def weighted_totals(
     y: np.ndarray, groups: np.ndarray, n_groups: int, weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Sums of ``w * y`` and of ``w`` per group for each weight column (``weights``: n x k)."""
+    """Sums of ``w * y`` and of ``w`` per group for each weight column (``weights``: n x k), as two
+    sparse-dense products (no copy of the weight matrix)."""
     ok = ~np.isnan(y)
-    member = sparse.csr_matrix((np.ones(int(ok.sum())), (groups[ok], np.flatnonzero(ok))),
-                               shape=(n_groups, len(y)))
-    return member @ (weights * np.where(ok, y, 0.0)[:, None]), member @ weights
+    rows, cols = groups[ok], np.flatnonzero(ok)
+    member = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n_groups, len(y)))
+    member_y = sparse.csr_matrix((y[ok], (rows, cols)), shape=(n_groups, len(y)))
+    return member_y @ weights, member @ weights
 
 
 def estimate(
@@ -78,14 +80,18 @@ def estimate(
     else:
         codes, table = np.zeros(int(usable.sum()), int), pd.DataFrame(index=[0])
     g = len(table)
-    w = weight[usable, None] if replicates is None else np.column_stack([weight, replicates])[usable]
-    num, den = weighted_totals(y[usable], codes, g, w)
+    full = np.zeros(len(y), int)
+    full[usable] = codes
+    y_used = np.where(usable, y, np.nan)
+    num, den = weighted_totals(y_used, full, g, weight[:, None])
     n = np.bincount(codes[~np.isnan(y[usable])], minlength=g)
     with np.errstate(invalid="ignore", divide="ignore"):
-        theta = 100 * num / den
-    est = theta[:, 0]
+        est = 100 * num[:, 0] / den[:, 0]
+        if replicates is not None:
+            rnum, rden = weighted_totals(y_used, full, g, replicates)
+            theta = 100 * rnum / rden
     if replicates is not None:
-        se = np.sqrt(np.nanmean((theta[:, 1:] - est[:, None]) ** 2, axis=1))
+        se = np.sqrt(np.nanmean((theta - est[:, None]) ** 2, axis=1))
         z = norm.ppf(0.5 + q["confidence"] / 2)
         lower, upper = np.clip(est - z * se, 0, 100), np.clip(est + z * se, 0, 100)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -60,18 +60,23 @@ def test_model_subgroup_restricts_the_population():
     assert row["pop15"] == pytest.approx(1000.0)  # the seniors of the area
 
 
-def test_newton_matches_scikit_learn_fit():
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 2, size=(2000, 3)).astype(float)
-    y = (rng.random(2000) < 1 / (1 + np.exp(-(x @ [1.0, -0.5, 0.3] - 0.2)))).astype(float)
-    patterns, inv = np.unique(x, axis=0, return_inverse=True)
-    w = np.bincount(inv.ravel(), minlength=len(patterns)).astype(float)
-    wy = np.bincount(inv.ravel(), y, minlength=len(patterns))
-    beta = sae._newton(patterns, wy, w, np.zeros(4), steps=25)
+def test_replicate_coefficients_approximate_refits():
+    """One Newton step per replicate is close to refitting with the replicate weight."""
     from sklearn.linear_model import LogisticRegression
 
-    ref = LogisticRegression(C=1e8, tol=1e-10, max_iter=1000).fit(x, y)
-    assert beta == pytest.approx(np.concatenate([ref.intercept_, ref.coef_[0]]), abs=1e-4)
+    rng = np.random.default_rng(0)
+    n = 3000
+    frame = pd.DataFrame({"age_group": rng.choice(["15-24", "25-44", "45-64", "65+"], n)})
+    frame["y"] = (rng.random(n) < np.where(frame["age_group"] == "65+", 0.5, 0.15)).astype(float)
+    survey = make_survey(frame)
+    reps = rng.poisson(1.0, size=(n, 3)).astype(float)
+    survey.replicates = np.column_stack([np.ones(n), reps])  # the first replicate is the full sample
+    betas = sae.fit_model(survey, "y", n_replicates=None)
+    assert betas[:, 1] == pytest.approx(betas[:, 0], abs=1e-6)
+    x, _ = sae.design_matrix(survey)
+    ref = LogisticRegression(C=1e8, tol=1e-10, max_iter=2000).fit(x, frame["y"], sample_weight=reps[:, 0])
+    age_65 = 1 + sae.FEATURES.index("age_65+")
+    assert betas[age_65, 2] == pytest.approx(ref.coef_[0][age_65 - 1], abs=0.05)
 
 
 def test_unknown_method_and_group(age_survey):
