@@ -15,7 +15,7 @@ from playbook import __version__, i18n
 from playbook.errors import PlaybookError
 
 #: Modules that add subcommands, in the order they appear in ``--help``.
-COMMAND_MODULES = ["playbook.build", "playbook.datasets_cli", "playbook.translate"]
+COMMAND_MODULES = ["playbook.build", "playbook.datasets_cli", "playbook.translate", "playbook.evi_cli"]
 
 
 def parser() -> argparse.ArgumentParser:
