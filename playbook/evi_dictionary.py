@@ -88,18 +88,22 @@ def dictionary_table(spec: str | PathLike | Mapping[str, Any] | None = None, lan
         return i18n.french_typography(str(value)) if lang == "fr" else str(value)
 
     yes, no = i18n.t("evi_yes", lang), i18n.t("evi_no", lang)
-    return pd.DataFrame({
-        i18n.t("evi_dict_dimension", lang): [text(dims[d].get("name", d)) for d in table["dimension"]],
-        i18n.t("evi_dict_indicator", lang): [f"{text(n)} (`{i}`)"
-                                            for n, i in zip(table["name"], table["id"], strict=True)],
-        i18n.t("evi_dict_definition", lang): [text(v) for v in table["definition"]],
-        i18n.t("evi_dict_rationale", lang): [text(v) for v in table["rationale"]],
-        i18n.t("evi_dict_source", lang): [describe_source(k, s, lang, names)
-                                         for k, s in zip(table["source_kind"], table["source"], strict=True)],
-        i18n.t("evi_dict_direction", lang): [f"{d:+d}" for d in table["direction"]],
-        i18n.t("evi_dict_weight", lang): [f"{w:g}" for w in table["weight"]],
-        i18n.t("evi_dict_synthetic", lang): [yes if s else no for s in table["synthetic"]],
-    })
+    return pd.DataFrame(
+        {
+            i18n.t("evi_dict_dimension", lang): [text(dims[d].get("name", d)) for d in table["dimension"]],
+            i18n.t("evi_dict_indicator", lang): [
+                f"{text(n)} (`{i}`)" for n, i in zip(table["name"], table["id"], strict=True)
+            ],
+            i18n.t("evi_dict_definition", lang): [text(v) for v in table["definition"]],
+            i18n.t("evi_dict_rationale", lang): [text(v) for v in table["rationale"]],
+            i18n.t("evi_dict_source", lang): [
+                describe_source(k, s, lang, names) for k, s in zip(table["source_kind"], table["source"], strict=True)
+            ],
+            i18n.t("evi_dict_direction", lang): [f"{d:+d}" for d in table["direction"]],
+            i18n.t("evi_dict_weight", lang): [f"{w:g}" for w in table["weight"]],
+            i18n.t("evi_dict_synthetic", lang): [yes if s else no for s in table["synthetic"]],
+        }
+    )
 
 
 def _cell(value: str) -> str:

@@ -46,31 +46,41 @@ def read_spec(spec: str | PathLike | Mapping[str, Any] | None = None) -> dict[st
     except (OSError, yaml.YAMLError) as exc:
         raise PlaybookError(f"cannot read the spec: {exc}", path=path, expected="a YAML index spec") from None
     if not isinstance(loaded, dict) or "dimensions" not in loaded:
-        raise PlaybookError("no 'dimensions' list", path=path, field="dimensions",
-                            expected="an index spec (see specs/evi.yml)")
+        raise PlaybookError(
+            "no 'dimensions' list", path=path, field="dimensions", expected="an index spec (see specs/evi.yml)"
+        )
     return loaded
 
 
 def _check_source(source: Any, where: str) -> tuple[str, Any]:
     if not isinstance(source, Mapping) or len(source) != 1 or next(iter(source)) not in SOURCE_KINDS:
-        raise PlaybookError(f"bad source {source!r}", field=f"{where}.source",
-                            expected="one key among " + ", ".join(SOURCE_KINDS))
+        raise PlaybookError(
+            f"bad source {source!r}", field=f"{where}.source", expected="one key among " + ", ".join(SOURCE_KINDS)
+        )
     kind, value = next(iter(source.items()))
     if kind == "census":
         if not isinstance(value, Mapping) or set(value) != {"numerator", "denominator"}:
-            raise PlaybookError(f"bad census source {value!r}", field=f"{where}.source.census",
-                                expected="{numerator: [ids], denominator: id}")
+            raise PlaybookError(
+                f"bad census source {value!r}",
+                field=f"{where}.source.census",
+                expected="{numerator: [ids], denominator: id}",
+            )
         numerator = value["numerator"] if isinstance(value["numerator"], list) else [value["numerator"]]
         if not numerator or not all(isinstance(i, int) for i in [*numerator, value["denominator"]]):
-            raise PlaybookError("census ids must be integers", field=f"{where}.source.census",
-                                expected="CHARACTERISTIC_IDs such as 340 and 335")
+            raise PlaybookError(
+                "census ids must be integers",
+                field=f"{where}.source.census",
+                expected="CHARACTERISTIC_IDs such as 340 and 335",
+            )
         return kind, {"numerator": numerator, "denominator": value["denominator"]}
     if kind == "census_value" and not isinstance(value, int):
-        raise PlaybookError(f"bad census_value {value!r}", field=f"{where}.source.census_value",
-                            expected="a CHARACTERISTIC_ID")
+        raise PlaybookError(
+            f"bad census_value {value!r}", field=f"{where}.source.census_value", expected="a CHARACTERISTIC_ID"
+        )
     if kind == "area_file" and not isinstance(value, str):
-        raise PlaybookError(f"bad area_file column {value!r}", field=f"{where}.source.area_file",
-                            expected="a column name")
+        raise PlaybookError(
+            f"bad area_file column {value!r}", field=f"{where}.source.area_file", expected="a column name"
+        )
     return kind, value
 
 
@@ -83,16 +93,26 @@ def indicator_table(spec: str | PathLike | Mapping[str, Any] | None = None) -> p
         for i_pos, ind in enumerate(dim.get("indicators") or []):
             where = f"dimensions[{d_pos}].indicators[{i_pos}]"
             if "id" not in ind:
-                raise PlaybookError("an indicator has no id", field=where,
-                                    expected="id, column, direction, weight, source")
+                raise PlaybookError(
+                    "an indicator has no id", field=where, expected="id, column, direction, weight, source"
+                )
             kind, source = _check_source(ind.get("source"), f"{where} ({ind['id']})")
-            rows.append({
-                "dimension": dim["id"], "id": ind["id"], "column": ind.get("column", ind["id"]),
-                "direction": ind.get("direction", 1), "weight": ind.get("weight", 1),
-                "source_kind": kind, "source": source, "unit": ind.get("unit", "percent"),
-                "synthetic": bool(ind.get("synthetic", False)), "name": ind.get("name", {}),
-                "rationale": ind.get("rationale", {}), "definition": ind.get("definition", {}),
-            })
+            rows.append(
+                {
+                    "dimension": dim["id"],
+                    "id": ind["id"],
+                    "column": ind.get("column", ind["id"]),
+                    "direction": ind.get("direction", 1),
+                    "weight": ind.get("weight", 1),
+                    "source_kind": kind,
+                    "source": source,
+                    "unit": ind.get("unit", "percent"),
+                    "synthetic": bool(ind.get("synthetic", False)),
+                    "name": ind.get("name", {}),
+                    "rationale": ind.get("rationale", {}),
+                    "definition": ind.get("definition", {}),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -116,8 +136,11 @@ def area_columns(spec: str | PathLike | Mapping[str, Any] | None = None) -> list
 
 def _column(data: pd.DataFrame, name: str, indicator: str) -> pd.Series:
     if name not in data.columns:
-        raise PlaybookError(f"column '{name}' needed by indicator '{indicator}' is not in the data", field=name,
-                            expected="a census extract with this characteristic (or the area file merged in)")
+        raise PlaybookError(
+            f"column '{name}' needed by indicator '{indicator}' is not in the data",
+            field=name,
+            expected="a census extract with this characteristic (or the area file merged in)",
+        )
     return pd.to_numeric(data[name], errors="coerce").astype("float64")
 
 

@@ -43,8 +43,13 @@ def read_sdg(path: str | PathLike) -> pd.DataFrame:
     bad = out["value"].notna() & values.isna()
     if bad.any():
         first = int(bad.to_numpy().argmax())
-        raise PlaybookError(f"'{out['value'].iloc[first]}' is not a number", path=path, row=first + 2, field="Value",
-                            expected="a number or an empty cell")
+        raise PlaybookError(
+            f"'{out['value'].iloc[first]}' is not a number",
+            path=path,
+            row=first + 2,
+            field="Value",
+            expected="a number or an empty cell",
+        )
     out["value"] = values.astype("float64")
     out["year"] = pd.to_numeric(out["year"], errors="raise").astype("int64")
     if "geography" in out.columns:

@@ -12,8 +12,16 @@ def test_committed_page_equals_the_generated_one():
 def test_table_has_every_indicator_and_the_synthetic_flag():
     table = evi_dictionary.dictionary_table(lang="en")
     assert len(table) == 13
-    assert list(table.columns) == ["Dimension", "Indicator", "Definition", "Why it matters", "Source", "Direction",
-                                   "Weight", "Synthetic in demo data"]
+    assert list(table.columns) == [
+        "Dimension",
+        "Indicator",
+        "Definition",
+        "Why it matters",
+        "Source",
+        "Direction",
+        "Weight",
+        "Synthetic in demo data",
+    ]
     row = table[table["Indicator"].str.contains("`low_income`")].iloc[0]
     assert row["Source"].startswith("2021 Census Profile: 100 × (340 (In low income")
     assert row["Direction"] == "+1" and row["Weight"] == "1" and row["Synthetic in demo data"] == "yes"

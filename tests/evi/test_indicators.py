@@ -13,33 +13,62 @@ SPEC = {
     "id": "t",
     "unit_id": "DGUID",
     "dimensions": [
-        {"id": "access", "indicators": [
-            {"id": "low_income", "column": "low_income", "direction": 1, "weight": 1,
-             "source": {"census": {"numerator": [340], "denominator": 335}}},
-            {"id": "remoteness", "column": "remoteness", "direction": -1, "weight": 1, "source": {"census_value": 6}},
-        ]},
-        {"id": "comfort", "indicators": [
-            {"id": "seniors_75_plus", "column": "seniors_75_plus", "direction": 1, "weight": 0.5,
-             "source": {"census": {"numerator": [27, 28, 29], "denominator": 8}}},
-            {"id": "no_home_internet", "column": "no_home_internet", "direction": 1, "weight": 1,
-             "source": {"area_file": "pct_no_home_internet"}},
-        ]},
+        {
+            "id": "access",
+            "indicators": [
+                {
+                    "id": "low_income",
+                    "column": "low_income",
+                    "direction": 1,
+                    "weight": 1,
+                    "source": {"census": {"numerator": [340], "denominator": 335}},
+                },
+                {
+                    "id": "remoteness",
+                    "column": "remoteness",
+                    "direction": -1,
+                    "weight": 1,
+                    "source": {"census_value": 6},
+                },
+            ],
+        },
+        {
+            "id": "comfort",
+            "indicators": [
+                {
+                    "id": "seniors_75_plus",
+                    "column": "seniors_75_plus",
+                    "direction": 1,
+                    "weight": 0.5,
+                    "source": {"census": {"numerator": [27, 28, 29], "denominator": 8}},
+                },
+                {
+                    "id": "no_home_internet",
+                    "column": "no_home_internet",
+                    "direction": 1,
+                    "weight": 1,
+                    "source": {"area_file": "pct_no_home_internet"},
+                },
+            ],
+        },
     ],
 }
 
 
 def extract() -> pd.DataFrame:
-    return pd.DataFrame({
-        "DGUID": ["A", "B", "C", "D"],
-        "GEO_LEVEL": ["Census subdivision"] * 4,
-        "c6": [10.0, 0.5, np.nan, 3.0],
-        "c8": [200.0, 1000.0, 50.0, 0.0],
-        "c27": [10.0, 20.0, np.nan, 0.0],
-        "c28": [6.0, 20.0, 5.0, 0.0],
-        "c29": [4.0, 10.0, 5.0, 0.0],
-        "c335": [400.0, 0.0, 80.0, np.nan],
-        "c340": [50.0, 0.0, 20.0, 5.0],
-    })
+    return pd.DataFrame(
+        {
+            "DGUID": ["A", "B", "C", "D"],
+            "GEO_LEVEL": ["Census subdivision"] * 4,
+            "c6": [10.0, 0.5, np.nan, 3.0],
+            "c8": [200.0, 1000.0, 50.0, 0.0],
+            "c27": [10.0, 20.0, np.nan, 0.0],
+            "c28": [6.0, 20.0, 5.0, 0.0],
+            "c29": [4.0, 10.0, 5.0, 0.0],
+            "c335": [400.0, 0.0, 80.0, np.nan],
+            "c340": [50.0, 0.0, 20.0, 5.0],
+        }
+    )
 
 
 def test_rates_in_percent_with_nan_where_denominator_or_numerator_missing():
@@ -87,12 +116,15 @@ def test_duplicate_units_are_refused():
     assert err.value.field == "DGUID"
 
 
-@pytest.mark.parametrize("source, expected", [
-    ({"census": {"numerator": [340]}}, "numerator: \\[ids\\], denominator: id"),
-    ({"survey": "x"}, "one key among census, census_value, area_file"),
-    ({"census_value": "six"}, "a CHARACTERISTIC_ID"),
-    ({"census": {"numerator": ["340"], "denominator": 335}}, "CHARACTERISTIC_IDs"),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ({"census": {"numerator": [340]}}, "numerator: \\[ids\\], denominator: id"),
+        ({"survey": "x"}, "one key among census, census_value, area_file"),
+        ({"census_value": "six"}, "a CHARACTERISTIC_ID"),
+        ({"census": {"numerator": ["340"], "denominator": 335}}, "CHARACTERISTIC_IDs"),
+    ],
+)
 def test_bad_sources_name_the_indicator(source, expected):
     spec = {"unit_id": "DGUID", "dimensions": [{"id": "a", "indicators": [{"id": "bad", "source": source}]}]}
     with pytest.raises(PlaybookError, match=expected) as err:

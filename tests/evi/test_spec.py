@@ -6,11 +6,44 @@ from playbook import indicators
 from playbook.paths import specs_dir
 
 #: Contract C1: the census characteristics the EVI may use.
-C1 = {1, 6, 7, 8, 14, 15, 24, 27, 28, 29, 50, 51, 243, 335, 340, 345, 383, 387, 1402, 1403, 1527, 1529, 1536,
-      1998, 1999, 2223, 2227, 2230}
+C1 = {
+    1,
+    6,
+    7,
+    8,
+    14,
+    15,
+    24,
+    27,
+    28,
+    29,
+    50,
+    51,
+    243,
+    335,
+    340,
+    345,
+    383,
+    387,
+    1402,
+    1403,
+    1527,
+    1529,
+    1536,
+    1998,
+    1999,
+    2223,
+    2227,
+    2230,
+}
 #: Contract C2: the columns of the area file.
-AREA = {"pct_no_home_internet", "pct_no_broadband_50_10", "pct_never_online_gov", "pct_privacy_worries",
-        "pct_low_digital_skills"}
+AREA = {
+    "pct_no_home_internet",
+    "pct_no_broadband_50_10",
+    "pct_never_online_gov",
+    "pct_privacy_worries",
+    "pct_low_digital_skills",
+}
 COLUMNS = ["dimension", "id", "source_kind", "direction", "weight"]
 SPECS = ["evi.yml", "evi_alt_geometric.yml", "evi_alt_zscore_pca.yml"]
 
