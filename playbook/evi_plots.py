@@ -99,7 +99,7 @@ def before_after_chart(
 def methods_chart(values: dict[str, pd.Series], label: str, *, source: str, lang: str | None = None):
     """Small multiples: one indicator after each normalisation method (``values``: method label -> values)."""
     lang = i18n.language(lang)
-    fig, axes = _grid(len(values), cols=min(len(values), 3), size=2.4)
+    fig, axes = _grid(len(values), cols=2 if len(values) == 4 else min(len(values), 3), size=2.4)
     for i, (ax, (name, series)) in enumerate(zip(axes, values.items(), strict=False)):
         ax.hist(series.dropna(), bins=30, color=figures.PALETTE[i % len(figures.PALETTE)])
         ax.set_title(name, fontsize=9)
