@@ -127,3 +127,31 @@ def weights_table(results: Mapping[str, Any], spec: SpecLike = None, lang: str |
     out = pd.concat(frames, axis=1)
     out.index = out.index.map(lambda i: labels.get(i, i))
     return out.rename_axis(i18n.t("evi_indicator", lang)).reset_index()
+
+
+def compensation_example(lang: str | None = None) -> pd.DataFrame:
+    """Three made-up areas with the same average but different profiles, scored by the engine under
+    each aggregation method (dimension scores given directly, on a 0–100 scale)."""
+    from playbook import index
+
+    lang = i18n.language(lang)
+    dims = ["access", "comfort", "skills"]
+    toy = pd.DataFrame(
+        {
+            "DGUID": ["A", "B", "C"],
+            "access": [50.0, 90.0, 80.0],
+            "comfort": [50.0, 10.0, 60.0],
+            "skills": [50.0, 50.0, 10.0],
+        }
+    )
+    base = {
+        "id": "toy",
+        "unit_id": "DGUID",
+        "normalise": {"method": "goalposts", "range": [0, 100], "goalposts": [0, 100]},
+        "dimensions": [{"id": d, "indicators": [{"id": f"{d}_value", "column": d}]} for d in dims],
+    }
+    out = toy.rename(columns={"DGUID": i18n.t("evi_area", lang), **dimension_labels(None, lang)})
+    for method in ("arithmetic", "geometric", "harmonic", "minimum"):
+        scores = index.build(index.load_spec({**base, "aggregate": {"method": method}}), toy).scores["score"]
+        out[i18n.t(f"evi_aggregate_{method}", lang)] = scores.to_numpy()
+    return out
