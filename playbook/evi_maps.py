@@ -30,7 +30,7 @@ def boundaries(name: str) -> gpd.GeoDataFrame:
     except ImportError:
         frame = gpd.read_file(datasets.path(name))
     else:
-        frame = read_boundaries(name)
+        frame = read_boundaries(name, crs="EPSG:4326")  # longitude/latitude, as the maps label their axes
     frame["DGUID"] = frame["DGUID"].astype(str)
     return frame
 
