@@ -112,16 +112,12 @@ def methods_chart(values: dict[str, pd.Series], label: str, *, source: str, lang
         ylabel=t("evi_areas", lang),
         ax=axes[0],
     )
-    ranges = "; ".join(
-        f"{k}: {format_number(v.min(), lang, 1)} – {format_number(v.max(), lang, 1)}" for k, v in values.items()
-    )
+    ranges = "; ".join(f"{k}: {format_number(v.min(), lang, 1)} – {format_number(v.max(), lang, 1)}" for k, v in values.items())
     alt = t("evi_fig_methods_alt", lang, indicator=label, n=len(values), ranges=ranges)
     return fig, alt
 
 
-def rank_scatter(
-    a: pd.Series, b: pd.Series, label_a: str, label_b: str, *, title: str, source: str, lang: str | None = None
-):
+def rank_scatter(a: pd.Series, b: pd.Series, label_a: str, label_b: str, *, title: str, source: str, lang: str | None = None):
     """Ranks of the same areas under two choices; points on the diagonal did not move."""
     lang = i18n.language(lang)
     both = pd.DataFrame({"a": a.astype("float64"), "b": b.astype("float64")}).dropna()
@@ -227,9 +223,7 @@ def rank_interval_chart(table: pd.DataFrame, *, name: str, source: str, lang: st
     fig, ax = plt.subplots(figsize=(8, 0.32 * len(data) + 1.8))
     ax.hlines(y, data["rank_p05"], data["rank_p95"], color=figures.PALETTE[5], lw=3)
     ax.scatter(data["rank"].astype(float), y, color=figures.PALETTE[3], zorder=3, s=18, label=t("evi_rank", lang))
-    ax.scatter(
-        data["median_rank"], y, color=figures.PALETTE[7], marker="|", zorder=4, s=80, label=t("evi_median_rank", lang)
-    )
+    ax.scatter(data["median_rank"], y, color=figures.PALETTE[7], marker="|", zorder=4, s=80, label=t("evi_median_rank", lang))
     ax.set_yticks(y, data[name], fontsize=7)
     ax.legend(loc="lower right", fontsize=8)
     figures.finish(
@@ -268,7 +262,7 @@ def group_bars(
     """Horizontal bars of ``value`` by ``group`` (sorted), labelled; for roll-ups and group views."""
     lang = i18n.language(lang)
     data = table.sort_values(value)
-    fig, ax = plt.subplots(figsize=(8, 0.38 * len(data) + 1.6))
+    fig, ax = plt.subplots(figsize=(8, max(4.0, 0.38 * len(data) + 2.4)))
     bars = ax.barh(data[group].astype(str), data[value], color=figures.PALETTE[0])
     ax.bar_label(bars, labels=[format_number(v, lang, decimals) for v in data[value]], padding=3, fontsize=8)
     ax.margins(x=0.12)
