@@ -93,12 +93,13 @@ class Explorer:
                 names="name",
             )
         scores = result.scores.merge(units[["DGUID", "GEO_NAME"]], on="DGUID")
+        shapes, place = None, None
         if level == "da" and set(units["pruid"].dropna()) == {"11"}:
             shapes, place = evi_maps.boundaries("boundaries_pei_da_2021"), t("evi_pei", lang)
         elif level == "csd" and province in CSD_MAPS:
             shapes = evi_maps.boundaries(f"boundaries_csd_2021_{CSD_MAPS[province]}")
             place = PROVINCES.loc[province, f"name_{lang}"]
-        else:
+        if shapes is None or not scores["DGUID"].isin(shapes["DGUID"]).any():
             best = scores.dropna(subset=["rank"]).nsmallest(15, "rank")
             return evi_plots.group_bars(
                 best,

@@ -40,6 +40,12 @@ def classify(values: pd.Series, k: int = 5, scheme: str = "Quantiles") -> tuple[
     if scheme not in SCHEMES:
         raise PlaybookError(f"unknown classification '{scheme}'", field="scheme", expected=" | ".join(SCHEMES))
     known = values.dropna().to_numpy(dtype=float)
+    if not len(known):
+        raise PlaybookError(
+            "no values to map: no area of the data matches the boundaries",
+            field="DGUID",
+            expected="values for areas of the boundary file",
+        )
     k = max(1, min(k, len(np.unique(known))))
     classifier = getattr(mapclassify, scheme)(known, k=k)
     classes = np.full(len(values), -1)
