@@ -25,6 +25,8 @@ COMMAND_MODULES = [
     "playbook.catchments_cli",
     "playbook.feedback_cli",
     "playbook.evi_cli",
+    "playbook.jurisdiction_cli",
+    "playbook.templates",
 ]
 
 
