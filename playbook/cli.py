@@ -27,6 +27,8 @@ COMMAND_MODULES = [
 COMMAND_MODULES = [
     "playbook.demo.cli",
     "playbook.geo.hierarchy_cli",
+    "playbook.evi_cli",
+]
     "playbook.jurisdiction_cli",
     "playbook.templates",
     "playbook.groups.cli",
