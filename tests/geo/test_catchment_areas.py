@@ -1,0 +1,30 @@
+"""The notebook's areas: every CSD with a location, population and the stand-in score."""
+
+import pandas as pd
+import pytest
+
+from playbook.errors import PlaybookError
+from playbook.geo.catchment_areas import by_census_division, csd_areas, stand_in_score
+from playbook.geo.places import PLACEMENTS, csd_locations
+
+
+def test_every_csd_has_a_location():
+    places = csd_locations()
+    assert len(places) == 5161 and places[["lat", "lon"]].notna().all().all()
+    assert places["placement"].value_counts()["csd_centroid"] == 2148
+    assert set(places["placement"]) == set(PLACEMENTS)
+
+
+def test_stand_in_score_ranks_sparse_and_shrinking_highest():
+    counts = pd.DataFrame({"density_km2": [1000.0, 10.0, 1.0], "population_change_pct": [5.0, 0.0, -5.0]})
+    assert stand_in_score(counts).tolist() == pytest.approx([100 / 3, 200 / 3, 100])
+
+
+def test_csd_areas_and_rollup():
+    areas = csd_areas()
+    assert areas["id"].is_unique and areas["quintile"].dropna().between(1, 5).all()
+    assert areas.loc[areas["population"] == 0, "score"].isna().all()
+    divisions = by_census_division(areas)
+    assert len(divisions) == 293 and divisions["population"].sum() == areas["population"].sum()
+    with pytest.raises(PlaybookError, match="score='index'"):
+        csd_areas("index")
