@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from playbook import i18n
+from playbook import site as site_assets
 from playbook.errors import PlaybookError
 from playbook.paths import ROOT
 
@@ -60,9 +61,10 @@ def _jupyter_book() -> str:
     return str(exe)
 
 
-def language_config(base: dict, lang: str, execute: str) -> dict:
+def language_config(base: dict, lang: str, execute: str, static_dir: Path | None = None) -> dict:
     """The book configuration for one language edition: ``base`` (``_config.yml``) with the
-    title, Sphinx language, message catalogues, footer and switcher context of ``lang``."""
+    title, Sphinx language, message catalogues, footer and switcher context of ``lang``, and the
+    site's own JavaScript (``static_dir``, see :mod:`playbook.site`) instead of any CDN."""
     other = next(code for code in i18n.LANGUAGES if code != lang)
     config = yaml.safe_load(yaml.safe_dump(base))  # deep copy
     config["title"] = i18n.t("playbook_title", lang)
@@ -71,12 +73,24 @@ def language_config(base: dict, lang: str, execute: str) -> dict:
     config.setdefault("parse", {}).setdefault("myst_substitutions", {})["lang"] = lang
     sphinx = config.setdefault("sphinx", {})
     sphinx["recursive_update"] = True
+    extensions = sphinx.setdefault("extra_extensions", []) or []
+    sphinx["extra_extensions"] = [*extensions, "playbook.site"]
+    offline = {
+        # Widgets' require.js and html-manager come from CDNs: the static site shows the
+        # pre-rendered views instead, and the live explorers run in JupyterLab.
+        "nb_ipywidgets_js": {},
+        "mathjax_path": site_assets.MATHJAX_PATH,
+    }
+    if static_dir is not None:
+        offline["html_static_path"] = [str(static_dir)]
     sphinx.setdefault("config", {}).update(
         {
+            **offline,
             "language": lang,
             "locale_dirs": ["locales/"],
             "gettext_compact": False,
             "html_context": {
+                "default_mode": "light",  # pydata-sphinx-theme reads it here; contrast is tested in light mode
                 "playbook_lang": lang,
                 "playbook_other_lang": other,
                 "playbook_other_lang_name": LANGUAGE_NAMES[other],
@@ -162,12 +176,13 @@ def build_book(
     site = path_output / "_build" / "html"
     base = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     current = fingerprint(root)
+    static_dir = site_assets.vendor_assets(path_output / "_build" / "static")
     for lang in langs:
         work = path_output / "_build" / "work" / lang
         stamp = work / "_build" / ".playbook-fingerprint"
         if execute == "cache" and (not stamp.exists() or stamp.read_text() != current):
             shutil.rmtree(work / "_build" / ".jupyter_cache", ignore_errors=True)
-        built = _run_jupyter_book(root, work, language_config(base, lang, execute), lang, strict)
+        built = _run_jupyter_book(root, work, language_config(base, lang, execute, static_dir), lang, strict)
         stamp.write_text(current)
         shutil.rmtree(site / lang, ignore_errors=True)
         shutil.copytree(built, site / lang)

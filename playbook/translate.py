@@ -53,16 +53,25 @@ def read_catalogue(path: Path) -> Catalog:
         raise PlaybookError(f"cannot read the message catalogue: {exc}", path=path, expected="a valid .po file") from None
 
 
+#: Message domains of the HTML templates (the theme's search button...): the theme ships their
+#: translations, so they are not the book's to translate.
+THEME_DOMAINS = {"sphinx"}
+
+
 def merge_templates(pot_dir: Path, lang: str = "fr", locales: Path = LOCALES) -> list[str]:
     """Merge every ``.pot`` template under ``pot_dir`` into ``locales/<lang>``; return the pages."""
     pages = []
     for pot in sorted(pot_dir.rglob("*.pot")):
         page = pot.relative_to(pot_dir).with_suffix("").as_posix()
+        if page in THEME_DOMAINS:
+            continue
         with open(pot, "rb") as fh:
             template = read_po(fh)
         target = catalogue_path(page, lang, locales)
         catalogue = read_catalogue(target) if target.exists() else Catalog(locale=lang, project="ddi-playbook")
+        created = catalogue.creation_date if target.exists() else template.creation_date
         catalogue.update(template, update_header_comment=False)
+        catalogue.creation_date = created  # a stable header: no diff (or merge conflict) when nothing changed
         catalogue.obsolete.clear()  # obsolete entries are history; git keeps them
         with atomic_path(target) as tmp, open(tmp, "wb") as fh:
             write_po(fh, catalogue, width=100, omit_header=False, no_location=True, sort_output=False)
