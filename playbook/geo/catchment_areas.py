@@ -17,6 +17,7 @@ from playbook import datasets
 from playbook.errors import PlaybookError
 from playbook.geo.catchments import quintiles
 from playbook.geo.places import csd_locations
+from playbook.paths import ROOT
 from playbook.sources.population import read_population_counts
 
 SCORES = ("stand-in", "evi")
@@ -30,14 +31,19 @@ def stand_in_score(counts: pd.DataFrame) -> pd.Series:
 
 
 def evi_scores() -> pd.Series:
-    """EVI score per CSD DGUID, from the index engine on the demo data (not yet on this branch)."""
+    """EVI score per CSD DGUID: the index engine (``playbook.index``) on the EVI spec and the demo data
+    (``playbook.evi``: census profile + area internet file, contracts C2-C5)."""
     try:
-        from playbook.geo.evi_areas import csd_evi  # provided once the index and demo data are merged
+        from playbook import evi
+        from playbook.index import build, load_spec
     except ImportError:
         raise PlaybookError(
-            "the E-Vulnerability Index is not available yet", field="score", expected="score='stand-in' for now"
+            "the E-Vulnerability Index is not available yet (playbook.evi)", field="score", expected="score='stand-in'"
         ) from None
-    return csd_evi()
+    spec = load_spec(ROOT / "specs" / "evi.yml")
+    csd = evi.at_level(evi.indicator_data(evi.read_inputs()), "csd")
+    scores = build(spec, csd).scores
+    return pd.Series(scores["score"].to_numpy(float), index=scores[spec.unit_id].astype(str))
 
 
 def csd_areas(score: str = "stand-in") -> pd.DataFrame:

@@ -28,3 +28,14 @@ def test_csd_areas_and_rollup():
     assert len(divisions) == 293 and divisions["population"].sum() == areas["population"].sum()
     with pytest.raises(PlaybookError, match="score='index'"):
         csd_areas("index")
+
+
+def test_evi_switch():
+    try:
+        import playbook.evi  # noqa: F401  (lands with the EVI helper's branch)
+    except ImportError:
+        with pytest.raises(PlaybookError, match="not available yet"):
+            csd_areas("evi")
+        return
+    areas = csd_areas("evi")
+    assert areas["score"].notna().mean() > 0.9 and areas["score"].between(0, 100).all() | areas["score"].isna().all()
