@@ -16,7 +16,7 @@ import pandas as pd
 from playbook import datasets
 from playbook.errors import PlaybookError
 from playbook.geo.catchments import quintiles
-from playbook.geo.places import csd_locations
+from playbook.geo.places import csd_locations, pei_dissemination_areas
 from playbook.paths import ROOT
 from playbook.sources.population import read_population_counts
 
@@ -30,9 +30,9 @@ def stand_in_score(counts: pd.DataFrame) -> pd.Series:
     return 100 * pd.concat([low_density, decline], axis=1).mean(axis=1, skipna=True)
 
 
-def evi_scores() -> pd.Series:
-    """EVI score per CSD DGUID: the index engine (``playbook.index``) on the EVI spec and the demo data
-    (``playbook.evi``: census profile + area internet file, contracts C2-C5)."""
+def evi_scores(level: str = "csd") -> pd.Series:
+    """EVI score per DGUID of ``level`` (``"csd"`` or ``"da"``): the index engine (``playbook.index``)
+    on the EVI spec and the demo data (``playbook.evi``: census profile + area internet file, C2-C5)."""
     try:
         from playbook import evi
         from playbook.index import build, load_spec
@@ -41,8 +41,8 @@ def evi_scores() -> pd.Series:
             "the E-Vulnerability Index is not available yet (playbook.evi)", field="score", expected="score='stand-in'"
         ) from None
     spec = load_spec(ROOT / "specs" / "evi.yml")
-    csd = evi.at_level(evi.indicator_data(evi.read_inputs()), "csd")
-    scores = build(spec, csd).scores
+    rows = evi.at_level(evi.indicator_data(evi.read_inputs()), level)
+    scores = build(spec, rows).scores
     return pd.Series(scores["score"].to_numpy(float), index=scores[spec.unit_id].astype(str))
 
 
@@ -81,3 +81,25 @@ def by_census_division(areas: pd.DataFrame, value: str = "score") -> pd.DataFram
     out = frame.groupby("DGUID", as_index=False)[["population", "_w", "_wx"]].sum()
     out[value] = out["_wx"] / out["_w"].where(out["_w"] > 0)
     return out[["DGUID", "population", value]]
+
+
+def pei_da_areas(score: str = "stand-in", **inputs) -> pd.DataFrame:
+    """Prince Edward Island's dissemination areas as areas: ``id``, ``csduid``, ``population``, ``lat``,
+    ``lon``, ``score``, ``quintile`` (quintiles among PEI's DAs). Empty when the demo census profile is
+    not embedded. The stand-in score here is the percentile rank of low population density only.
+    ``inputs``: ``profile=`` and ``da_csd=`` paths (see :func:`playbook.geo.places.pei_dissemination_areas`).
+    """
+    if score not in SCORES:
+        raise PlaybookError(f"score='{score}'", field="score", expected=f"one of {SCORES}")
+    areas = pei_dissemination_areas(**inputs)
+    if areas.empty:
+        return areas.assign(score=pd.Series(dtype="float64"), quintile=pd.Series(dtype="Int64"))
+    if score == "stand-in":
+        density = areas["population"] / areas["land_area_km2"].where(areas["land_area_km2"] > 0)
+        values = 100 * density.rank(pct=True, ascending=False)
+    else:
+        values = areas["id"].map(evi_scores("da")).astype("float64")
+    areas["score"] = values.where(areas["population"] > 0)
+    areas["quintile"] = quintiles(areas["score"])
+    areas.attrs["score"] = score
+    return areas

@@ -5,9 +5,7 @@ from playbook.geo.hierarchy import PROVINCES, parse_dguid, province_summary
 
 def test_parse_dguid_levels_and_provinces():
     parsed = parse_dguid(
-        pd.Series(
-            ["2021A000011124", "2021A000235", "2021A000262", "2021A00053520005", "2021S051210010001", "2021S0503535"]
-        )
+        pd.Series(["2021A000011124", "2021A000235", "2021A000262", "2021A00053520005", "2021S051210010001", "2021S0503535"])
     )
     assert parsed["geo_level"].tolist() == [
         "Country",
