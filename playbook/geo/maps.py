@@ -132,12 +132,12 @@ def choropleth(
         located = _to_map_crs(frame.dropna(subset=["lat", "lon"]))
         if n == 0 and radius_km:
             circles = gpd.GeoSeries(located.geometry.buffer(radius_km * 1000), crs=CRS_MAPS)
-            circles.plot(ax=ax, facecolor=colour, alpha=0.12, linewidth=0)
-            circles.plot(ax=ax, facecolor="none", edgecolor=colour, linewidth=0.7)
+            # outlines only: a fill would blend with the area colours where catchments overlap
+            circles.plot(ax=ax, facecolor="none", edgecolor=colour, linewidth=0.9, linestyle="--")
             handles.append(
                 Patch(
-                    facecolor=colour,
-                    alpha=0.25,
+                    facecolor="none",
+                    linestyle="--",
                     edgecolor=colour,
                     label=i18n.t("maps_catchment", lang, radius=i18n.format_number(radius_km, lang)),
                 )
