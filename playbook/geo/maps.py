@@ -58,10 +58,9 @@ class Map:
 def classify(values: pd.Series, scheme: str = "Quantiles", k: int = 5) -> tuple[np.ndarray, list[float]]:
     """Class of each value (0..k-1; -1 where missing) and the upper bounds, with ``mapclassify``."""
     valid = values.notna().to_numpy()
-    if valid.sum() < k:
-        raise PlaybookError(
-            f"{valid.sum()} values for {k} classes", field="k", expected="at least k areas with a value"
-        )
+    if valid.sum() == 0:
+        raise PlaybookError("no value to classify", field="values", expected="at least one area with a value")
+    k = min(k, int(values[valid].nunique()))  # a small jurisdiction may have fewer areas than classes
     try:
         classifier = mapclassify.classify(values[valid].to_numpy(float), scheme=scheme, k=k)
     except (ValueError, KeyError) as exc:
@@ -114,6 +113,7 @@ def choropleth(
     lang = i18n.language(lang)
     shapes = _to_map_crs(areas)
     classes, bins = classify(shapes[column], scheme, k)
+    k = len(bins)
     colours = plt.get_cmap(f"{figures.SEQUENTIAL}_r")(np.linspace(0.1, 0.95, k))
     fig, ax = plt.subplots(figsize=figsize)
     if background is not None:
