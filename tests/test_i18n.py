@@ -62,3 +62,8 @@ def test_french_typography():
 
 def test_french_labels_follow_the_typography():
     assert i18n.t("source_line", "fr", source="X") == "Source\u00a0: X."
+
+
+def test_french_typography_leaves_code_spans_alone():
+    f = i18n.french_typography
+    assert f("avec `to_verify: true` ; puis `a` : b") == "avec `to_verify: true`\u202f; puis `a`\u00a0: b"

@@ -58,13 +58,21 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
     return french_typography(text) if lang == "fr" else text
 
 
+_CODE_SPAN = re.compile(r"`[^`]*`")
+
+
 def french_typography(text: str) -> str:
     """Canadian French spacing: a no-break space before ``:`` and inside « », a narrow no-break
-    space before ``; ! ?`` (only where the mark ends a word: URLs and Markdown are left alone)."""
+    space before ``; ! ?`` (only where the mark ends a word: URLs and Markdown are left alone, and
+    so is code between backticks, such as a YAML key and its value)."""
+    code = _CODE_SPAN.findall(text)
+    slots = iter(range(len(code)))
+    text = _CODE_SPAN.sub(lambda _: f"\ue000{next(slots)}\ue001", text)
     text = re.sub(r"[ \u00a0\u202f]?:(?=\s|$)", NBSP + ":", text)
     text = re.sub(r"(?<=[^\s\u00a0\u202f(])[ \u00a0]?([;!?])(?=\s|$)", NNBSP + r"\1", text)
     text = re.sub(r"«[ \u00a0]?", "«" + NBSP, text)
-    return re.sub(r"[ \u00a0]?»", NBSP + "»", text)
+    text = re.sub(r"[ \u00a0]?»", NBSP + "»", text)
+    return re.sub(r"\ue000(\d+)\ue001", lambda m: code[int(m.group(1))], text)
 
 
 def format_number(value: float, lang: str | None = None, decimals: int = 0) -> str:
