@@ -1,0 +1,15 @@
+import pytest
+
+from playbook import datasets
+from playbook.demo import feedback as demo
+from playbook.feedback.redact import redact_series
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    return demo.read(datasets.path("demo_feedback_comments"))
+
+
+@pytest.fixture(scope="session")
+def redacted(corpus):
+    return redact_series(corpus["text"])

@@ -1,0 +1,97 @@
+"""The service classifier: cross-validation, calibration, routing, save/load with a model card."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from playbook.errors import PlaybookError
+from playbook.feedback import classify
+
+
+@pytest.fixture(scope="module")
+def sample(corpus, redacted):
+    idx = corpus.sample(1500, random_state=0).index
+    return redacted.loc[idx], corpus.loc[idx, "topic"]
+
+
+@pytest.fixture(scope="module")
+def trained(sample):
+    texts, labels = sample
+    return classify.train(texts, labels, folds=3, target_accuracy=0.9)
+
+
+def test_categories_file():
+    cats = classify.load_categories()
+    assert list(cats)[-1] == "other" and len(cats) == 8
+    assert all({"en", "fr"} <= set(c) for c in cats.values())
+
+
+def test_categories_errors(tmp_path):
+    bad = tmp_path / "c.yml"
+    bad.write_text("categories:\n  a: {en: A}\n  b: {en: B, fr: B}\n", encoding="utf-8")
+    with pytest.raises(PlaybookError, match="field 'a'"):
+        classify.load_categories(bad)
+
+
+def test_cross_validation(trained, sample):
+    model, ev = trained
+    classes = sorted(sample[1].unique())
+    assert list(ev.scores["category"]) == [*classes, "macro average"]
+    assert ev.confusion.shape == (len(classes), len(classes))
+    assert ev.confusion.to_numpy().sum() == len(sample[1])
+    assert np.isclose(np.trace(ev.confusion.to_numpy()) / len(sample[1]), ev.accuracy)
+    assert ev.accuracy > 0.7  # synthetic text: this checks the code, not real-world accuracy
+    assert ev.scores["f1"].between(0, 1).all()
+
+
+def test_calibration_is_sensible(trained):
+    _, ev = trained
+    cal = ev.calibration[ev.calibration["comments"] >= 30]
+    # confident predictions are right more often than hesitant ones, and roughly as often as claimed
+    assert cal["accuracy"].iloc[-1] > cal["accuracy"].iloc[0]
+    assert (cal["accuracy"] - cal["confidence"]).abs().max() < 0.2
+
+
+def test_routing(trained, sample):
+    model, ev = trained
+    assert model.threshold == classify.choose_threshold(ev, 0.9)
+    row = ev.routing[ev.routing["threshold"] == model.threshold].iloc[0]
+    assert row["accuracy_automatic"] >= 0.9
+    predicted = model.predict(sample[0].iloc[:200])
+    assert list(predicted.columns) == ["category", "confidence", "needs_review"]
+    assert (predicted["needs_review"] == (predicted["confidence"] < model.threshold)).all()
+    assert predicted["confidence"].between(0, 1).all()
+
+
+def test_fixed_threshold(sample):
+    model, _ = classify.train(sample[0], sample[1], folds=3, threshold=0.99)
+    assert model.predict(sample[0].iloc[:50])["needs_review"].mean() > 0.5
+
+
+def test_save_and_load(trained, sample, tmp_path):
+    model, _ = trained
+    path, card = model.save(tmp_path / "model.joblib")
+    assert card.name == "model.joblib.card.md"
+    text = card.read_text(encoding="utf-8")
+    assert "Directive on Automated Decision-Making" in text and "not evidence" in text
+    loaded = classify.FeedbackClassifier.load(path)
+    pd.testing.assert_frame_equal(loaded.predict(sample[0].iloc[:30]), model.predict(sample[0].iloc[:30]))
+    path.write_bytes(path.read_bytes() + b"x")
+    with pytest.raises(PlaybookError, match="does not match its card"):
+        classify.FeedbackClassifier.load(path)
+    card.unlink()
+    with pytest.raises(PlaybookError, match="no model card"):
+        classify.FeedbackClassifier.load(path)
+
+
+def test_unknown_label_names_the_row(sample):
+    texts, labels = sample
+    labels = labels.copy()
+    labels.iloc[4] = "parking"
+    with pytest.raises(PlaybookError, match=r"row 5, field 'topic': unknown category 'parking'"):
+        classify.train(texts, labels.rename("topic"), folds=3)
+
+
+def test_refuses_raw_text(sample):
+    with pytest.raises(PlaybookError, match="redacted"):
+        classify.cross_validate(pd.Series(sample[0].to_numpy()), sample[1])
