@@ -257,20 +257,27 @@ def run_spec(spec: Spec, d: Design, r: int) -> Spec:
     return load_spec(raw, source=spec.path)
 
 
-def uncertainty_loop(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | PathLike, *, draws: int = 1000,
-                     seed: int = 0, limit: int | None = None) -> Uncertainty:
-    """The same analysis, one run at a time, rebuilding the index with the pandas pipeline.
+def _engine_scores(spec: Spec, frame: pd.DataFrame) -> pd.DataFrame:
+    return build(spec, frame).scores
 
-    The reference implementation (tests check that both agree) and the benchmark's baseline.
-    ``limit`` stops after that many runs (the remaining runs are left out of the summary).
+
+def uncertainty_loop(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | PathLike, *, draws: int = 1000,
+                     seed: int = 0, limit: int | None = None, builder=None) -> Uncertainty:
+    """The same analysis, one run at a time, rebuilding the whole pipeline for every run.
+
+    ``builder(spec, data) -> scores`` rebuilds the index: by default the engine's own
+    :func:`~playbook.index.build`; :func:`playbook.index.reference.build_pandas` gives the plain
+    pandas pipeline. The reference for tests and the benchmark's baseline. ``limit`` stops after
+    that many runs (the runs not done are left out of the summary).
     """
+    builder = builder or _engine_scores
     spec, frame, _label, nominal, w0v0, rank0 = _inputs(spec, data)
     d = design(spec, w0v0, draws, seed)
     runs = len(d.sample) if limit is None else min(limit, len(d.sample))
     ranks = np.full((len(frame), len(d.sample)), np.nan, dtype=np.float32)
     for r in range(runs):
-        result = build(run_spec(spec, d, r), frame)
-        ranks[:, r] = result.scores["rank"].to_numpy(dtype=float, na_value=np.nan)
+        scores = builder(run_spec(spec, d, r), frame)
+        ranks[:, r] = scores["rank"].to_numpy(dtype=float, na_value=np.nan)
     return _summarise(spec, nominal.scores[spec.unit_id], rank0, ranks, rank_shift(ranks, rank0), d, seed)
 
 
