@@ -25,7 +25,7 @@ import pandas as pd
 
 from playbook.index import build, uncertainty
 from playbook.index.reference import build_pandas
-from playbook.index.uncertainty import _inputs, design, run_spec
+from playbook.index.uncertainty import design, inputs, run_spec
 
 UNITS, SIZES = 57_936, (7, 7, 6)
 
@@ -58,7 +58,7 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
 
 def _loop(name: str, spec, data, args, runs: int, vec_time: float, builder) -> float:
     """Time the per-run rebuilds only (the loop's set-up and summary are not counted: conservative)."""
-    spec, frame, _label, _nominal, weights, _rank = _inputs(spec, data)
+    spec, frame, _label, _nominal, weights, _rank = inputs(spec, data)
     d = design(spec, weights, args.draws, 1)
     done = runs if not args.loop_runs else min(args.loop_runs, runs)
     start = time.perf_counter()

@@ -29,7 +29,6 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
 from playbook.errors import PlaybookError
-from playbook.index import aggregate, weights
 from playbook.index.pipeline import build, int_array, one_blas_thread, prepare, score
 from playbook.index.spec import AGGREGATE_METHODS, IMPUTE_METHODS, NORMALISE_METHODS, Spec, load_spec, read_data
 
@@ -195,7 +194,8 @@ def _summarise(spec: Spec, ids: pd.Series, nominal: np.ndarray, ranks: np.ndarra
     return Uncertainty(table, sob, runs)
 
 
-def _inputs(spec, data):
+def inputs(spec, data):
+    """The spec, the data (and its label), the nominal build, its weights and its ranks."""
     spec = load_spec(spec)
     frame, label = read_data(data, spec)
     nominal = build(spec, frame)
@@ -215,7 +215,7 @@ def uncertainty(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | P
 
 
 def _uncertainty(spec, data, draws: int, seed: int) -> Uncertainty:
-    spec, frame, label, nominal, w0v0, rank0 = _inputs(spec, data)
+    spec, frame, label, nominal, w0v0, rank0 = inputs(spec, data)
     d = design(spec, w0v0, draws, seed)
     n, runs = len(frame), len(d.sample)
     ranks = np.full((n, runs), np.nan, dtype=np.float32)  # exact for ranks below 2**24
@@ -271,7 +271,7 @@ def uncertainty_loop(spec: Spec | str | PathLike | dict, data: pd.DataFrame | st
     that many runs (the runs not done are left out of the summary).
     """
     builder = builder or _engine_scores
-    spec, frame, _label, nominal, w0v0, rank0 = _inputs(spec, data)
+    spec, frame, _label, nominal, w0v0, rank0 = inputs(spec, data)
     d = design(spec, w0v0, draws, seed)
     runs = len(d.sample) if limit is None else min(limit, len(d.sample))
     ranks = np.full((len(frame), len(d.sample)), np.nan, dtype=np.float32)
@@ -281,4 +281,4 @@ def uncertainty_loop(spec: Spec | str | PathLike | dict, data: pd.DataFrame | st
     return _summarise(spec, nominal.scores[spec.unit_id], rank0, ranks, rank_shift(ranks, rank0), d, seed)
 
 
-__all__ = ["Uncertainty", "design", "uncertainty", "uncertainty_loop", "aggregate", "weights"]
+__all__ = ["Uncertainty", "design", "inputs", "run_spec", "uncertainty", "uncertainty_loop"]
