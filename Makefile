@@ -22,6 +22,7 @@ BOOK_LANG := $(if $(filter command line,$(origin LANG)),$(LANG),all)
 help:
 	@echo "make book   build the site, English and French, into _build/html (creates .venv, installs pinned requirements)"
 	@echo "            make book LANG=fr (or en) builds one edition"
+	@echo "            make book JURISDICTION=mb builds Manitoba's edition into _build/mb/html (profiles: jurisdictions/)"
 	@echo "make test   run the test suite (unit, notebooks, whole-book build)"
 	@echo "make lab    open JupyterLab on notebooks/ (installs jupyterlab on first use)"
 	@echo "make lint   ruff on the package, tests and benchmarks"
@@ -52,7 +53,7 @@ system-deps:
 	fi
 
 book: $(RUNTIME_STAMP) $(NODE_STAMP)
-	$(PY) -m playbook build --lang $(BOOK_LANG)
+	$(PY) -m playbook build --lang $(BOOK_LANG) $(if $(JURISDICTION),--jurisdiction $(JURISDICTION))
 
 test: $(DEV_STAMP) $(NODE_STAMP) system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -24,6 +24,8 @@ COMMAND_MODULES = [
     "playbook.index.cli",
     "playbook.catchments_cli",
     "playbook.feedback_cli",
+    "playbook.jurisdiction_cli",
+    "playbook.templates",
     "playbook.groups.cli",
 ]
 

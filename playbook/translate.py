@@ -98,11 +98,12 @@ def update(lang: str = "fr", root: Path = ROOT, locales: Path | None = None) -> 
 
     import yaml
 
-    from playbook.build import _run_jupyter_book, language_config
+    from playbook.build import _run_jupyter_book, jurisdiction_config, language_config
 
     base = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config = jurisdiction_config(language_config(base, "en", "off"), None, "en")
     with tempfile.TemporaryDirectory() as tmp:
-        pot_dir = _run_jupyter_book(root, Path(tmp), language_config(base, "en", "off"), "en", strict=False, builder="gettext")
+        pot_dir = _run_jupyter_book(root, Path(tmp), config, "en", strict=False, builder="gettext")
         return merge_templates(pot_dir, lang, locales or root / "locales")
 
 
