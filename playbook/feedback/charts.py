@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from playbook import figures, i18n
+from playbook import figures, i18n, privacy
 from playbook.feedback.classify import Evaluation
 from playbook.i18n import t
 
@@ -24,6 +24,14 @@ def category_names(categories: dict, lang: str | None = None) -> dict[str, str]:
     """Category id -> label in ``lang``."""
     lang = i18n.language(lang)
     return {cid: c[lang] for cid, c in categories.items()}
+
+
+def protected_table(table: pd.DataFrame, counts: list[str], labels: dict[str, str], *,
+                    threshold: int = 10) -> pd.DataFrame:
+    """``table`` through disclosure control, counts as whole numbers, columns renamed to ``labels``."""
+    shown = privacy.protect(table, counts=counts, threshold=threshold)
+    shown[counts] = shown[counts].round().astype("Int64")
+    return shown[list(labels)].rename(columns=labels).round(3)
 
 
 def redaction_chart(table: pd.DataFrame, lang: str | None = None):

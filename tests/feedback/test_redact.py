@@ -121,3 +121,8 @@ def test_recall_on_the_labelled_spans(corpus):
         assert table.loc[kind, "precision"] >= 0.95, kind
     assert table.loc["NAME", "recall"] >= 0.9
     assert table.loc["NAME", "precision"] >= 0.9
+
+
+def test_parallel_redaction_gives_the_same_result(corpus):
+    texts = pd.concat([corpus["text"]] * 2, ignore_index=True)
+    assert r.redact_series(texts, workers=2).equals(r.redact_series(texts))
