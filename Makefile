@@ -8,15 +8,21 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
+NODE_STAMP := node_modules/.installed
+# Debian packages the tests need: Chromium for the browser tests, PostgreSQL (+ PostGIS) for the
+# publishing tests. Installed with apt-get when missing (as root, or through sudo).
+APT_PACKAGES := chromium chromium-driver postgresql postgresql-15-postgis-3
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 PYTEST_ARGS ?=
 # `make book LANG=fr` builds one edition; the shell's own LANG (a locale such as C.UTF-8) is ignored.
 BOOK_LANG := $(if $(filter command line,$(origin LANG)),$(LANG),all)
 
-.PHONY: book test lab clean lint help
+.PHONY: book test lab clean lint help system-deps
 
 help:
 	@echo "make book   build the site, English and French, into _build/html (creates .venv, installs pinned requirements)"
 	@echo "            make book LANG=fr (or en) builds one edition"
+	@echo "            make book JURISDICTION=mb builds Manitoba's edition into _build/mb/html (profiles: jurisdictions/)"
 	@echo "make test   run the test suite (unit, notebooks, whole-book build)"
 	@echo "make lab    open JupyterLab on notebooks/ (installs jupyterlab on first use)"
 	@echo "make lint   ruff on the package, tests and benchmarks"
@@ -34,10 +40,22 @@ $(DEV_STAMP): requirements-dev.txt $(RUNTIME_STAMP)
 	$(PIP) install -r requirements-dev.txt
 	touch $@
 
-book: $(RUNTIME_STAMP)
-	$(PY) -m playbook build --lang $(BOOK_LANG)
+# The site's JavaScript (Vega, MathJax) and the tests' axe-core, pinned in package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
-test: $(DEV_STAMP)
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+book: $(RUNTIME_STAMP) $(NODE_STAMP)
+	$(PY) -m playbook build --lang $(BOOK_LANG) $(if $(JURISDICTION),--jurisdiction $(JURISDICTION))
+
+test: $(DEV_STAMP) $(NODE_STAMP) system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)

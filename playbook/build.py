@@ -12,6 +12,16 @@ see :mod:`playbook.translate`); notebooks run with ``PLAYBOOK_LANG=fr`` so that 
 tables take their labels from the French catalogue. Every page carries a switcher to the same page
 in the other language.
 
+A jurisdiction edition (``python -m playbook build --jurisdiction mb``, ``make book
+JURISDICTION=mb``) layers a profile from ``jurisdictions/`` on top (see
+:mod:`playbook.jurisdiction`): the title names the jurisdiction, the chapters' MyST substitutions
+come from the profile, notebooks run with ``PLAYBOOK_JURISDICTION`` set so that they filter their
+data to it, and the site goes to ``_build/<code>/html``. The default build is the pan-Canadian
+edition (substitutions from the ``ca`` profile) in ``_build/html``.
+
+The guide's Word templates are generated from their Markdown sources before each build
+(:mod:`playbook.templates`), so the pages can offer them for download.
+
 Execution is cached (a notebook re-runs only when its code changes); because Jupyter Book's cache
 does not notice changes to the ``playbook`` package, the data or the specs, the cache is cleared
 whenever their fingerprint changes. Tests build with ``execute="force"`` into a temporary folder.
@@ -29,13 +39,15 @@ from pathlib import Path
 
 import yaml
 
-from playbook import i18n
+from playbook import i18n, templates
+from playbook import jurisdiction as jur
+from playbook import site as site_assets
 from playbook.errors import PlaybookError
 from playbook.paths import ROOT
 
 EXECUTE_MODES = ("cache", "force", "off")
 #: What the executed notebooks depend on besides their own code.
-FINGERPRINTED = ("playbook", "specs", "data", "_config.yml")
+FINGERPRINTED = ("playbook", "specs", "data", "jurisdictions", "_config.yml")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 
@@ -60,9 +72,10 @@ def _jupyter_book() -> str:
     return str(exe)
 
 
-def language_config(base: dict, lang: str, execute: str) -> dict:
+def language_config(base: dict, lang: str, execute: str, static_dir: Path | None = None) -> dict:
     """The book configuration for one language edition: ``base`` (``_config.yml``) with the
-    title, Sphinx language, message catalogues, footer and switcher context of ``lang``."""
+    title, Sphinx language, message catalogues, footer and switcher context of ``lang``, and the
+    site's own JavaScript (``static_dir``, see :mod:`playbook.site`) instead of any CDN."""
     other = next(code for code in i18n.LANGUAGES if code != lang)
     config = yaml.safe_load(yaml.safe_dump(base))  # deep copy
     config["title"] = i18n.t("playbook_title", lang)
@@ -71,12 +84,24 @@ def language_config(base: dict, lang: str, execute: str) -> dict:
     config.setdefault("parse", {}).setdefault("myst_substitutions", {})["lang"] = lang
     sphinx = config.setdefault("sphinx", {})
     sphinx["recursive_update"] = True
+    extensions = sphinx.setdefault("extra_extensions", []) or []
+    sphinx["extra_extensions"] = [*extensions, "playbook.site"]
+    offline = {
+        # Widgets' require.js and html-manager come from CDNs: the static site shows the
+        # pre-rendered views instead, and the live explorers run in JupyterLab.
+        "nb_ipywidgets_js": {},
+        "mathjax_path": site_assets.MATHJAX_PATH,
+    }
+    if static_dir is not None:
+        offline["html_static_path"] = [str(static_dir)]
     sphinx.setdefault("config", {}).update(
         {
+            **offline,
             "language": lang,
             "locale_dirs": ["locales/"],
             "gettext_compact": False,
             "html_context": {
+                "default_mode": "light",  # pydata-sphinx-theme reads it here; contrast is tested in light mode
                 "playbook_lang": lang,
                 "playbook_other_lang": other,
                 "playbook_other_lang_name": LANGUAGE_NAMES[other],
@@ -91,7 +116,21 @@ def language_config(base: dict, lang: str, execute: str) -> dict:
     return config
 
 
-def _run_jupyter_book(root: Path, work: Path, config: dict, lang: str, strict: bool, builder: str = "html") -> Path:
+def jurisdiction_config(config: dict, profile: jur.Profile | None, lang: str) -> dict:
+    """``config`` (one language edition) with the MyST substitutions of ``profile`` (the
+    pan-Canadian ``ca`` profile when None) and, for a jurisdiction edition, a title naming it."""
+    config = yaml.safe_load(yaml.safe_dump(config))  # deep copy
+    substitutions = (profile or jur.load(jur.DEFAULT)).substitutions(lang)
+    config.setdefault("parse", {}).setdefault("myst_substitutions", {}).update(substitutions)
+    if profile is not None:
+        config["title"] = i18n.t("jurisdiction_title", lang, title=i18n.t("playbook_title", lang),
+                                 jurisdiction=profile.name[lang])
+    return config
+
+
+def _run_jupyter_book(root: Path, work: Path, config: dict, lang: str, strict: bool, builder: str = "html",
+                      profile: jur.Profile | None = None) -> Path:
+    templates.build()  # the Word templates the pages offer for download
     build_dir = work / "_build"
     build_dir.mkdir(parents=True, exist_ok=True)
     generated = build_dir / "_config.generated.yml"
@@ -105,32 +144,40 @@ def _run_jupyter_book(root: Path, work: Path, config: dict, lang: str, strict: b
         cmd += ["--builder", "custom", "--custom-builder", builder]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
-    env = os.environ | {"PLAYBOOK_LANG": lang}
+    env = {k: v for k, v in os.environ.items() if k != jur.ENV_VAR} | {"PLAYBOOK_LANG": lang}
+    if profile is not None:
+        env[jur.ENV_VAR] = str(profile.path)
     result = subprocess.run(cmd, cwd=root, env=env)
     if result.returncode != 0:
         raise PlaybookError(f"the {lang} book build failed (exit code {result.returncode}); see the messages above")
     return build_dir / builder
 
 
-def landing_page() -> str:
-    """The bilingual root page that offers both editions."""
+def landing_page(langs: tuple[str, ...] = i18n.LANGUAGES, profile: jur.Profile | None = None) -> str:
+    """The bilingual root page that offers the editions (of a jurisdiction, if ``profile``)."""
+    def title(code: str) -> str:
+        text = i18n.t("playbook_title", code)
+        if profile is None:
+            return text
+        return i18n.t("jurisdiction_title", code, title=text, jurisdiction=profile.name[code])
+
     links = "\n".join(
         f'    <li lang="{code}"><a href="{code}/index.html" hreflang="{code}">'
-        f"{html.escape(i18n.t('playbook_title', code))} — {LANGUAGE_NAMES[code]}</a></li>"
-        for code in i18n.LANGUAGES
+        f"{html.escape(title(code))} — {LANGUAGE_NAMES[code]}</a></li>"
+        for code in langs
     )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>{html.escape(i18n.t("playbook_title", "en"))} | {html.escape(i18n.t("playbook_title", "fr"))}</title>
+  <title>{html.escape(title("en"))} | {html.escape(title("fr"))}</title>
   <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}}
   a{{color:#0b5394}} li{{margin:.75rem 0;font-size:1.2rem}}</style>
 </head>
 <body>
   <main>
-  <h1>{html.escape(i18n.t("playbook_title", "en"))} <span lang="fr">/ {html.escape(i18n.t("playbook_title", "fr"))}</span></h1>
+  <h1>{html.escape(title("en"))} <span lang="fr">/ {html.escape(title("fr"))}</span></h1>
   <ul>
 {links}
   </ul>
@@ -147,9 +194,11 @@ def build_book(
     execute: str = "cache",
     strict: bool = True,
     root: Path = ROOT,
+    jurisdiction: str | Path | None = None,
 ) -> Path:
     """Build the site into ``<path_output>/_build/html`` (one folder per language plus a landing
-    page) and return that folder.
+    page) and return that folder; with ``jurisdiction`` (a profile code or file), build that
+    jurisdiction's edition into ``<path_output>/_build/<code>/html``.
 
     ``execute`` is ``cache`` (re-run changed notebooks), ``force`` (re-run all) or ``off``.
     ``strict`` turns every Sphinx warning into an error (``-W -n --keep-going``).
@@ -158,20 +207,25 @@ def build_book(
         raise PlaybookError(f"unknown execution mode '{execute}'", field="execute", expected=" | ".join(EXECUTE_MODES))
     for lang in langs:
         i18n.language(lang)  # validates
+    profile = jur.load(jurisdiction) if jurisdiction else None
     path_output = Path(path_output or root).resolve()
-    site = path_output / "_build" / "html"
+    edition = () if profile is None else (profile.code,)
+    site = path_output.joinpath("_build", *edition, "html")
     base = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     current = fingerprint(root)
+    static_dir = site_assets.vendor_assets(path_output / "_build" / "static")
     for lang in langs:
-        work = path_output / "_build" / "work" / lang
+        work = path_output.joinpath("_build", "work", *edition, lang)
         stamp = work / "_build" / ".playbook-fingerprint"
         if execute == "cache" and (not stamp.exists() or stamp.read_text() != current):
             shutil.rmtree(work / "_build" / ".jupyter_cache", ignore_errors=True)
-        built = _run_jupyter_book(root, work, language_config(base, lang, execute), lang, strict)
+        config = jurisdiction_config(language_config(base, lang, execute, static_dir), profile, lang)
+        built = _run_jupyter_book(root, work, config, lang, strict, profile=profile)
         stamp.write_text(current)
         shutil.rmtree(site / lang, ignore_errors=True)
         shutil.copytree(built, site / lang)
-    (site / "index.html").write_text(landing_page(), encoding="utf-8")
+    landing = landing_page() if profile is None else landing_page(langs, profile)
+    (site / "index.html").write_text(landing, encoding="utf-8")
     return site
 
 
@@ -181,11 +235,16 @@ def register(commands) -> None:
     p.add_argument("--lang", choices=[*i18n.LANGUAGES, "all"], default="all", help="edition(s) to build (default: all)")
     p.add_argument("--execute", choices=EXECUTE_MODES, default="cache", help="notebook execution (default: cache)")
     p.add_argument("--path-output", type=Path, default=None, help="folder to build into (default: the repository)")
+    p.add_argument("--jurisdiction", default=None,
+                   help="build a jurisdiction's edition: a code from jurisdictions/ (e.g. mb) or a profile file")
     p.add_argument("--no-strict", dest="strict", action="store_false", help="do not treat warnings as errors")
 
     def run(a) -> None:
         langs = i18n.LANGUAGES if a.lang == "all" else (a.lang,)
-        site = build_book(langs=langs, path_output=a.path_output, execute=a.execute, strict=a.strict)
+        if a.jurisdiction and a.lang == "all":
+            langs = jur.load(a.jurisdiction).editions
+        site = build_book(langs=langs, path_output=a.path_output, execute=a.execute, strict=a.strict,
+                          jurisdiction=a.jurisdiction)
         print(site / "index.html")
 
     p.set_defaults(func=run)

@@ -15,7 +15,18 @@ from playbook import __version__, i18n
 from playbook.errors import PlaybookError
 
 #: Modules that add subcommands, in the order they appear in ``--help``.
-COMMAND_MODULES = ["playbook.build", "playbook.datasets_cli", "playbook.translate", "playbook.feedback_cli"]
+COMMAND_MODULES = [
+    "playbook.build",
+    "playbook.datasets_cli",
+    "playbook.translate",
+    "playbook.sources.census_cli",
+    "playbook.sources.download_cli",
+    "playbook.index.cli",
+    "playbook.catchments_cli",
+    "playbook.feedback_cli",
+    "playbook.jurisdiction_cli",
+    "playbook.templates",
+]
 
 
 def parser() -> argparse.ArgumentParser:

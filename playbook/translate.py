@@ -53,16 +53,25 @@ def read_catalogue(path: Path) -> Catalog:
         raise PlaybookError(f"cannot read the message catalogue: {exc}", path=path, expected="a valid .po file") from None
 
 
+#: Message domains of the HTML templates (the theme's search button...): the theme ships their
+#: translations, so they are not the book's to translate.
+THEME_DOMAINS = {"sphinx"}
+
+
 def merge_templates(pot_dir: Path, lang: str = "fr", locales: Path = LOCALES) -> list[str]:
     """Merge every ``.pot`` template under ``pot_dir`` into ``locales/<lang>``; return the pages."""
     pages = []
     for pot in sorted(pot_dir.rglob("*.pot")):
         page = pot.relative_to(pot_dir).with_suffix("").as_posix()
+        if page in THEME_DOMAINS:
+            continue
         with open(pot, "rb") as fh:
             template = read_po(fh)
         target = catalogue_path(page, lang, locales)
         catalogue = read_catalogue(target) if target.exists() else Catalog(locale=lang, project="ddi-playbook")
+        created = catalogue.creation_date if target.exists() else template.creation_date
         catalogue.update(template, update_header_comment=False)
+        catalogue.creation_date = created  # a stable header: no diff (or merge conflict) when nothing changed
         catalogue.obsolete.clear()  # obsolete entries are history; git keeps them
         with atomic_path(target) as tmp, open(tmp, "wb") as fh:
             write_po(fh, catalogue, width=100, omit_header=False, no_location=True, sort_output=False)
@@ -89,11 +98,12 @@ def update(lang: str = "fr", root: Path = ROOT, locales: Path | None = None) -> 
 
     import yaml
 
-    from playbook.build import _run_jupyter_book, language_config
+    from playbook.build import _run_jupyter_book, jurisdiction_config, language_config
 
     base = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config = jurisdiction_config(language_config(base, "en", "off"), None, "en")
     with tempfile.TemporaryDirectory() as tmp:
-        pot_dir = _run_jupyter_book(root, Path(tmp), language_config(base, "en", "off"), "en", strict=False, builder="gettext")
+        pot_dir = _run_jupyter_book(root, Path(tmp), config, "en", strict=False, builder="gettext")
         return merge_templates(pot_dir, lang, locales or root / "locales")
 
 

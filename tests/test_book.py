@@ -9,26 +9,10 @@ from pathlib import Path
 import pytest
 
 from playbook import translate
-from playbook.build import build_book
+from tests.conftest import pages
 from tests.test_translate import pending_pages
 
 pytestmark = pytest.mark.slow
-SKIP_DIRS = {"_static", "_sources", "_downloads", "_images"}
-SKIP_PAGES = {"genindex.html", "search.html"}
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    return build_book(path_output=tmp_path_factory.mktemp("book"), execute="force", strict=True)
-
-
-def pages(edition: Path) -> set[str]:
-    return {
-        p.relative_to(edition).as_posix()
-        for p in edition.rglob("*.html")
-        if not SKIP_DIRS & set(p.relative_to(edition).parts) and p.name not in SKIP_PAGES
-        and "Refresh" not in p.read_text(encoding="utf-8")[:200]
-    }
 
 
 def front(site: Path, lang: str) -> str:

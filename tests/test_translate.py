@@ -53,8 +53,9 @@ def pending_pages() -> set[str]:
 
 
 def test_every_page_is_translated_or_listed_as_pending():
-    from tests.test_toc import resolve, toc_files  # the same TOC walk as the TOC tests
     import yaml
+
+    from tests.test_toc import resolve, toc_files  # the same TOC walk as the TOC tests
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     pages = {resolve(e).relative_to(ROOT).with_suffix("").as_posix() for e in toc_files(toc)}

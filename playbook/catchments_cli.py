@@ -1,0 +1,113 @@
+"""``python -m playbook catchments``: nearest service point and points within a radius, per area and per point.
+
+Contract (kept stable)::
+
+    python -m playbook catchments --areas AREAS.csv --points POINTS.csv --radius-km 50 --out OUT.csv
+        [--points-out FILE] [--detour 1.3] [--travel-matrix MATRIX.csv]
+
+AREAS.csv: ``id, lat, lon, population`` and optionally ``score`` (higher = more vulnerable).
+POINTS.csv: a service-point file (``id, lat, lon``, optional names…; see
+:mod:`playbook.sources.servicepoints`). OUT.csv: per area ``id, nearest_point, distance_km,
+points_within``. ``--points-out``: per point ``id, population_within, mean_score_within,
+vulnerable_within``. Distances are great-circle on a sphere of radius 6,371.0088 km times the detour
+factor (default 1.0), or read from ``--travel-matrix`` (``area_id, point_id, distance_km``). Both
+outputs are written whole or not at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from playbook.errors import PlaybookError
+from playbook.io import atomic_path
+from playbook.sources.servicepoints import read_service_points, validate
+
+AREA_COLUMNS = ["id", "lat", "lon", "population"]
+
+
+def read_areas(path: str | Path) -> pd.DataFrame:
+    """Read and check AREAS.csv: ``id, lat, lon, population`` (+ optional ``score``)."""
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PlaybookError("file not found", path=path, expected="a CSV with id, lat, lon, population") from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise PlaybookError(f"cannot read the CSV: {exc}", path=path, expected="a UTF-8 CSV with a header") from None
+    raw.columns = [c.strip() for c in raw.columns]
+    missing = [c for c in AREA_COLUMNS if c not in raw.columns]
+    if missing:
+        raise PlaybookError(
+            f"column(s) {missing} missing",
+            path=path,
+            row=1,
+            field=missing[0],
+            expected="columns id, lat, lon, population and optionally score",
+        )
+    out = validate(raw[["id", "lat", "lon"]], path)  # unique ids, coordinates inside Canada
+    for col, expected in (("population", "a number >= 0"), ("score", "a number (or empty)")):
+        if col not in raw.columns:
+            continue
+        text = raw[col].str.strip()
+        values = pd.to_numeric(text, errors="coerce")
+        bad = (values.isna() & (text.ne("") | (col == "population"))) | (values < 0) & (col == "population")
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise PlaybookError(
+                f"'{raw[col].iloc[row]}' is not valid", path=path, row=row + 2, field=col, expected=expected
+            )
+        out[col] = values.astype("float64")
+    return out
+
+
+def _run(args) -> int:
+    from playbook.geo.catchments import (
+        GreatCircle,
+        TravelMatrix,
+        area_catchments,
+        point_catchments,
+    )  # scikit-learn: load on use
+
+    if not args.radius_km > 0:
+        raise PlaybookError(f"radius {args.radius_km}", field="--radius-km", expected="a distance > 0 (km)")
+    areas = read_areas(args.areas)
+    points = read_service_points(args.points, extra="keep")
+    source = TravelMatrix.from_csv(args.travel_matrix) if args.travel_matrix else GreatCircle(detour=args.detour)
+    per_area = area_catchments(areas, points, args.radius_km, source)
+    per_point = point_catchments(areas, points, args.radius_km, source) if args.points_out else None
+    with atomic_path(args.out) as tmp_out:
+        per_area.to_csv(tmp_out, index=False, float_format="%.3f")
+        if per_point is not None:
+            with atomic_path(args.points_out) as tmp_points:
+                columns = ["id", "population_within", "mean_score_within", "vulnerable_within"]
+                per_point[columns].to_csv(tmp_points, index=False, float_format="%.3f")
+    print(
+        f"{len(per_area)} areas, {len(points)} points, radius {args.radius_km:g} {source.unit}: wrote {args.out}"
+        + (f" and {args.points_out}" if args.points_out else "")
+    )
+    return 0
+
+
+def register(commands) -> None:
+    p = commands.add_parser(
+        "catchments",
+        help="nearest service point and points within a radius, per area (and per point with --points-out)",
+        description=__doc__.split("\n\n")[0],
+    )
+    p.add_argument("--areas", required=True, help="CSV with id, lat, lon, population[, score]")
+    p.add_argument("--points", required=True, help="service points (CSV or GeoJSON) with id, lat, lon")
+    p.add_argument("--radius-km", type=float, default=50.0, help="catchment radius in km (default 50)")
+    p.add_argument("--out", required=True, help="per-area output CSV: id, nearest_point, distance_km, points_within")
+    p.add_argument(
+        "--points-out",
+        default=None,
+        help="per-point output CSV: id, population_within, mean_score_within, vulnerable_within",
+    )
+    p.add_argument("--detour", type=float, default=1.0, help="factor applied to great-circle distances (default 1.0)")
+    p.add_argument(
+        "--travel-matrix", default=None, help="CSV area_id, point_id, distance_km: distances computed elsewhere"
+    )
+    p.set_defaults(func=_run)

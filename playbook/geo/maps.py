@@ -1,0 +1,178 @@
+"""Static maps that meet the figure rules: classed choropleths with points and catchments on top.
+
+:func:`choropleth` colours areas in classes chosen by ``mapclassify`` (quantiles by default) with a
+colour-blind-safe sequential palette (:data:`playbook.figures.SEQUENTIAL`, darker = higher), draws a
+legend with the class bounds, overlays service points (one marker shape per network) and their
+catchment circles, and stamps the title and source line. It returns a :class:`Map`, which displays
+as an accessible figure (alt text included) in a notebook. Everything is drawn in Statistics Canada
+Lambert (EPSG:3347); no web tiles are used, so maps build offline and print well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import mapclassify
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.colors import to_rgba
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from playbook import figures, i18n
+from playbook.errors import PlaybookError
+from playbook.sources.boundaries import CRS_MAPS
+
+#: Marker shape and colour per overlaid network, in order (Okabe-Ito colours that stand out on cividis).
+MARKERS = [("o", figures.PALETTE[3]), ("^", figures.PALETTE[4]), ("s", figures.PALETTE[7]), ("D", figures.PALETTE[2])]
+MISSING_COLOUR = "#d9d9d9"
+
+
+@dataclass
+class Map:
+    """A finished map: the figure, its alt text and the class bounds; displays with alt text."""
+
+    fig: object
+    alt: str
+    bins: list[float] = field(default_factory=list)
+    _shown: figures.AccessibleFigure | None = None
+
+    def show(self) -> figures.AccessibleFigure:
+        if self._shown is None:
+            self._shown = figures.show(self.fig, alt=self.alt)
+        return self._shown
+
+    def _repr_html_(self) -> str:
+        return self.show()._repr_html_()
+
+
+def classify(values: pd.Series, scheme: str = "Quantiles", k: int = 5) -> tuple[np.ndarray, list[float]]:
+    """Class of each value (0..k-1; -1 where missing) and the upper bounds, with ``mapclassify``."""
+    valid = values.notna().to_numpy()
+    if valid.sum() < k:
+        raise PlaybookError(
+            f"{valid.sum()} values for {k} classes", field="k", expected="at least k areas with a value"
+        )
+    try:
+        classifier = mapclassify.classify(values[valid].to_numpy(float), scheme=scheme, k=k)
+    except (ValueError, KeyError) as exc:
+        raise PlaybookError(
+            f"cannot classify with '{scheme}': {exc}", field="scheme", expected="a mapclassify scheme"
+        ) from None
+    classes = np.full(len(values), -1)
+    classes[valid] = classifier.yb
+    return classes, [float(b) for b in classifier.bins]
+
+
+def _to_map_crs(frame) -> gpd.GeoDataFrame:
+    if isinstance(frame, gpd.GeoDataFrame):
+        return frame.to_crs(CRS_MAPS)
+    points = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
+    return gpd.GeoDataFrame(frame, geometry=points).to_crs(CRS_MAPS)
+
+
+def _class_labels(bins: list[float], low: float, lang: str | None, decimals: int) -> list[str]:
+    edges = [low, *bins]
+    return [
+        f"{i18n.format_number(a, lang, decimals)} – {i18n.format_number(b, lang, decimals)}"
+        for a, b in zip(edges[:-1], edges[1:], strict=True)
+    ]
+
+
+def choropleth(
+    areas: gpd.GeoDataFrame,
+    column: str,
+    *,
+    title: str,
+    source: str,
+    legend_title: str,
+    lang: str | None = None,
+    scheme: str = "Quantiles",
+    k: int = 5,
+    decimals: int = 0,
+    points: dict[str, pd.DataFrame] | None = None,
+    radius_km: float | None = None,
+    background: gpd.GeoDataFrame | None = None,
+    alt: str | None = None,
+    figsize: tuple[float, float] = (8.5, 7.5),
+) -> Map:
+    """A classed map of ``areas[column]`` with optional point networks (``{label: DataFrame with lat,
+    lon}``), catchment circles of ``radius_km`` around the first network, and ``background`` outlines.
+
+    Areas without a value are grey and listed in the legend. ``alt`` defaults to a description of the
+    classes and networks.
+    """
+    lang = i18n.language(lang)
+    shapes = _to_map_crs(areas)
+    classes, bins = classify(shapes[column], scheme, k)
+    colours = plt.get_cmap(f"{figures.SEQUENTIAL}_r")(np.linspace(0.1, 0.95, k))
+    fig, ax = plt.subplots(figsize=figsize)
+    if background is not None:
+        _to_map_crs(background).plot(ax=ax, facecolor="none", edgecolor="#777777", linewidth=0.4)
+    fill = np.array([colours[c] if c >= 0 else to_rgba(MISSING_COLOUR) for c in classes])
+    shapes.plot(ax=ax, color=fill, edgecolor="white", linewidth=0.1)
+    handles = [
+        Patch(facecolor=colours[i], label=label)
+        for i, label in enumerate(_class_labels(bins, float(shapes[column].min()), lang, decimals))
+    ]
+    if (classes < 0).any():
+        handles.append(Patch(facecolor=MISSING_COLOUR, label=i18n.t("maps_no_data", lang)))
+    described = []
+    for n, (label, frame) in enumerate((points or {}).items()):
+        marker, colour = MARKERS[n % len(MARKERS)]
+        located = _to_map_crs(frame.dropna(subset=["lat", "lon"]))
+        if n == 0 and radius_km:
+            circles = located.geometry.buffer(radius_km * 1000)
+            gpd.GeoSeries(circles, crs=CRS_MAPS).plot(
+                ax=ax, facecolor=colour, alpha=0.08, edgecolor=colour, linewidth=0.3
+            )
+            handles.append(
+                Patch(
+                    facecolor=colour,
+                    alpha=0.25,
+                    edgecolor=colour,
+                    label=i18n.t("maps_catchment", lang, radius=i18n.format_number(radius_km, lang)),
+                )
+            )
+        ax.scatter(
+            located.geometry.x,
+            located.geometry.y,
+            s=14,
+            marker=marker,
+            color=colour,
+            edgecolor="white",
+            linewidth=0.4,
+            zorder=3,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker=marker,
+                linestyle="",
+                color=colour,
+                markeredgecolor="white",
+                label=f"{label} ({i18n.format_number(len(located), lang)})",
+            )
+        )
+        described.append(f"{i18n.format_number(len(located), lang)} {label}")
+    ax.legend(handles=handles, title=legend_title, loc="lower left", fontsize=7, title_fontsize=8, framealpha=0.9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_aspect("equal")
+    figures.finish(fig, title=title, source=source, xlabel=i18n.t("maps_projection", lang), ax=ax)
+    if alt is None:
+        alt = i18n.t(
+            "maps_alt",
+            lang,
+            n=i18n.format_number(len(shapes), lang),
+            what=legend_title,
+            k=k,
+            low=i18n.format_number(float(shapes[column].min()), lang, decimals),
+            high=i18n.format_number(float(shapes[column].max()), lang, decimals),
+        )
+        if described:
+            alt += " " + i18n.t("maps_alt_points", lang, points=", ".join(described))
+    return Map(fig, alt, bins)

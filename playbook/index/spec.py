@@ -1,0 +1,327 @@
+"""The index specification: a YAML file read, checked and turned into a :class:`Spec`.
+
+Every choice of the pipeline is declared here (see the book's appendix "Index specification"):
+the unit id column, imputation, treatment, normalisation, weighting, aggregation, the minimum
+coverage, and the dimensions with their indicators (column, direction, weight). Unknown method
+names, missing columns, non-numeric indicators, duplicate unit ids and all-zero weights raise one
+:class:`~playbook.errors.PlaybookError` each, naming the file and key.
+
+Keys that the engine does not use (``name``, ``source``, ``unit``, ``description``...) are kept in
+:attr:`Spec.raw` and ignored, so an indicator spec can carry its own metadata.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from playbook.errors import PlaybookError
+
+IMPUTE_METHODS = ("none", "mean", "median", "group_mean", "group_median")
+TREAT_METHODS = ("none", "winsorise", "log")
+NORMALISE_METHODS = ("minmax", "zscore", "rank", "percentile", "goalposts", "distance_to_reference")
+WEIGHT_METHODS = ("expert", "equal", "pca", "optimised")
+AGGREGATE_METHODS = ("arithmetic", "geometric", "harmonic", "minimum", "copeland")
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "impute": {"method": "none"},
+    "treat": {"method": "none", "winmax": 5, "skew": 2.0, "kurtosis": 3.5, "fallback": "log"},
+    "normalise": {"method": "minmax", "range": [0, 100]},
+    "weights": {"method": "expert"},
+    "aggregate": {"method": "arithmetic"},
+}
+METHODS = {
+    "impute": IMPUTE_METHODS,
+    "treat": TREAT_METHODS,
+    "normalise": NORMALISE_METHODS,
+    "weights": WEIGHT_METHODS,
+    "aggregate": AGGREGATE_METHODS,
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: its id, the data column it reads, its direction and its weight."""
+
+    id: str
+    column: str
+    direction: int = 1
+    weight: float = 1.0
+    goalposts: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A dimension: an id, a weight and its indicators."""
+
+    id: str
+    weight: float
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated index specification (see :func:`load_spec`)."""
+
+    id: str
+    unit_id: str
+    dimensions: tuple[Dimension, ...]
+    impute: dict
+    treat: dict
+    normalise: dict
+    weights: dict
+    aggregate: dict
+    min_coverage: float = 0.5
+    rescale: bool = False
+    population: str | None = None
+    name: dict = field(default_factory=dict)
+    uncertainty: dict = field(default_factory=dict)
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+    path: str | None = field(default=None, compare=False)
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        """All indicators, dimension by dimension, in spec order."""
+        return tuple(i for d in self.dimensions for i in d.indicators)
+
+    @property
+    def indicator_ids(self) -> list[str]:
+        return [i.id for i in self.indicators]
+
+    @property
+    def dimension_ids(self) -> list[str]:
+        return [d.id for d in self.dimensions]
+
+    @property
+    def membership(self) -> np.ndarray:
+        """Indicator-by-dimension 0/1 matrix (K x P)."""
+        m = np.zeros((len(self.indicators), len(self.dimensions)))
+        k = 0
+        for p, dim in enumerate(self.dimensions):
+            m[k:k + len(dim.indicators), p] = 1.0
+            k += len(dim.indicators)
+        return m
+
+    def indicator_weights(self) -> np.ndarray:
+        """Spec (expert) indicator weights, normalised to sum to 1 within each dimension."""
+        w = np.array([i.weight for i in self.indicators], dtype=float)
+        totals = self.membership @ (w @ self.membership)
+        return w / totals
+
+    def dimension_weights(self) -> np.ndarray:
+        """Spec dimension weights, normalised to sum to 1."""
+        v = np.array([d.weight for d in self.dimensions], dtype=float)
+        return v / v.sum()
+
+    def choices(self) -> dict:
+        """Every choice of the pipeline, as recorded with a result."""
+        return {
+            "impute": dict(self.impute), "treat": dict(self.treat), "normalise": dict(self.normalise),
+            "weights": dict(self.weights), "aggregate": dict(self.aggregate),
+            "min_coverage": self.min_coverage, "rescale": self.rescale,
+        }
+
+    def with_changes(self, **changes: Any) -> Spec:
+        """The same spec with some top-level keys replaced (a method block may be given as a name).
+
+        ``spec.with_changes(aggregate="geometric")`` or
+        ``spec.with_changes(normalise={"method": "minmax", "range": [1, 100]})``.
+        """
+        raw = copy.deepcopy(self.raw)
+        for key, value in changes.items():
+            raw[key] = value
+        return load_spec(raw, source=self.path)
+
+
+def _fail(message: str, source: str | None, key: str, expected: str | None = None) -> PlaybookError:
+    return PlaybookError(message, path=source or "<spec>", field=key, expected=expected)
+
+
+def _method_block(raw: dict, key: str, source: str | None) -> dict:
+    value = raw.get(key, DEFAULTS[key]["method"])
+    if isinstance(value, str):
+        value = {"method": value}
+    if not isinstance(value, dict) or "method" not in value:
+        raise _fail("a method block must be a name or a mapping with 'method'", source, key, "e.g. {method: minmax}")
+    block = {**DEFAULTS["treat"], **value} if key == "treat" else dict(value)
+    if key == "normalise" and block["method"] in ("minmax", "percentile", "goalposts"):
+        block.setdefault("range", [0, 100])
+    if block["method"] not in METHODS[key]:
+        raise _fail(f"unknown method '{block['method']}'", source, f"{key}.method", " | ".join(METHODS[key]))
+    return block
+
+
+def _number(value: Any, source: str | None, key: str, *, minimum: float | None = None) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise _fail(f"'{value}' is not a number", source, key, "a number") from None
+    if not np.isfinite(number) or (minimum is not None and number < minimum):
+        raise _fail(f"{value} is out of range", source, key, f"a finite number >= {minimum}")
+    return number
+
+
+def _indicator(raw: Any, source: str | None, key: str) -> Indicator:
+    if not isinstance(raw, dict) or "id" not in raw:
+        raise _fail("an indicator must be a mapping with an 'id'", source, key, "{id: ..., column: ...}")
+    direction = raw.get("direction", 1)
+    if direction not in (1, -1):
+        raise _fail(f"direction {direction!r} is not 1 or -1", source, f"{key}.direction",
+                    "1 (higher = more vulnerable) or -1")
+    goalposts = raw.get("goalposts")
+    if goalposts is not None:
+        if not isinstance(goalposts, list | tuple) or len(goalposts) != 2 or goalposts[0] == goalposts[1]:
+            raise _fail(f"goalposts {goalposts!r} are not two different numbers", source, f"{key}.goalposts",
+                        "[low, high]")
+        goalposts = tuple(_number(g, source, f"{key}.goalposts") for g in goalposts)
+    return Indicator(
+        id=str(raw["id"]), column=str(raw.get("column", raw["id"])), direction=int(direction),
+        weight=_number(raw.get("weight", 1), source, f"{key}.weight", minimum=0), goalposts=goalposts,
+    )
+
+
+def _dimensions(raw: Any, source: str | None) -> tuple[Dimension, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise _fail("no dimensions", source, "dimensions", "a list of dimensions, each with indicators")
+    dims, seen = [], set()
+    for p, d in enumerate(raw):
+        key = f"dimensions[{p}]"
+        if not isinstance(d, dict) or "id" not in d:
+            raise _fail("a dimension must be a mapping with an 'id'", source, key, "{id: ..., indicators: [...]}")
+        key = f"dimensions[{d['id']}]"
+        inds = d.get("indicators")
+        if not isinstance(inds, list) or not inds:
+            raise _fail("a dimension has no indicators", source, f"{key}.indicators", "a non-empty list")
+        indicators = tuple(_indicator(i, source, f"{key}.indicators[{j}]") for j, i in enumerate(inds))
+        if sum(i.weight for i in indicators) <= 0:
+            raise _fail("all indicator weights are zero", source, f"{key}.indicators.weight", "at least one weight > 0")
+        for ident in [str(d["id"])] + [i.id for i in indicators]:
+            if ident in seen:
+                raise _fail(f"id '{ident}' is used twice", source, key, "unique dimension and indicator ids")
+            seen.add(ident)
+        weight = _number(d.get("weight", 1), source, f"{key}.weight", minimum=0)
+        dims.append(Dimension(str(d["id"]), weight, indicators))
+    if sum(d.weight for d in dims) <= 0:
+        raise _fail("all dimension weights are zero", source, "dimensions.weight", "at least one weight > 0")
+    return tuple(dims)
+
+
+def _check_methods(spec: Spec, source: str | None) -> None:
+    norm = spec.normalise
+    if norm["method"] in ("minmax", "percentile", "goalposts"):
+        rng = norm.get("range")
+        if not isinstance(rng, list | tuple) or len(rng) != 2 or float(rng[0]) >= float(rng[1]):
+            raise _fail(f"range {rng!r} is not [low, high] with low < high", source, "normalise.range", "e.g. [0, 100]")
+    if norm["method"] == "goalposts" and "goalposts" not in norm:
+        missing = [i.id for i in spec.indicators if i.goalposts is None]
+        if missing:
+            raise _fail(f"indicator '{missing[0]}' has no goalposts", source, "normalise.goalposts",
+                        "goalposts: [low, high] on every indicator or in the normalise block")
+    if norm["method"] == "distance_to_reference":
+        if "reference" not in norm:
+            raise _fail("no reference unit", source, "normalise.reference", "the id of the reference unit")
+        if norm.setdefault("type", "ratio") not in ("ratio", "difference"):
+            raise _fail(f"unknown type '{norm['type']}'", source, "normalise.type", "ratio | difference")
+    if spec.impute["method"].startswith("group_") and "by" not in spec.impute:
+        raise _fail("group imputation needs a grouping column", source, "impute.by", "a column name")
+    if spec.treat["fallback"] not in ("log", "none"):
+        raise _fail(f"unknown fallback '{spec.treat['fallback']}'", source, "treat.fallback", "log | none")
+    if not 0 <= spec.min_coverage <= 1:
+        raise _fail(f"min_coverage {spec.min_coverage} is not a share", source, "min_coverage", "a number in [0, 1]")
+
+
+def load_spec(spec: str | PathLike | dict | Spec, *, source: str | None = None) -> Spec:
+    """Read and validate an index spec from a YAML file, a dict (as parsed YAML) or a :class:`Spec`."""
+    if isinstance(spec, Spec):
+        return spec
+    if isinstance(spec, str | PathLike):
+        path = Path(spec)
+        source = str(path)
+        if not path.is_file():
+            raise PlaybookError("spec file not found", path=path, expected="a YAML index spec")
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise PlaybookError(f"invalid YAML: {exc}".replace("\n", " "), path=path) from None
+    else:
+        raw = copy.deepcopy(spec)
+    if not isinstance(raw, dict):
+        raise _fail("the spec is not a mapping", source, "<top>", "keys id, unit_id, dimensions, ...")
+    for key in ("id", "unit_id"):
+        if key not in raw:
+            raise _fail(f"missing key '{key}'", source, key, "see the appendix 'Index specification'")
+    result = Spec(
+        id=str(raw["id"]),
+        unit_id=str(raw["unit_id"]),
+        dimensions=_dimensions(raw.get("dimensions"), source),
+        impute=_method_block(raw, "impute", source),
+        treat=_method_block(raw, "treat", source),
+        normalise=_method_block(raw, "normalise", source),
+        weights=_method_block(raw, "weights", source),
+        aggregate=_method_block(raw, "aggregate", source),
+        min_coverage=_number(raw.get("min_coverage", 0.5), source, "min_coverage", minimum=0),
+        rescale=bool(raw.get("rescale", False)),
+        population=raw.get("population"),
+        name=raw.get("name") or {},
+        uncertainty=raw.get("uncertainty") or {},
+        raw=raw,
+        path=source,
+    )
+    _check_methods(result, source)
+    return result
+
+
+def read_data(data: str | PathLike | pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, str]:
+    """The data as a DataFrame (read from CSV if a path) and a label naming it in errors."""
+    if isinstance(data, pd.DataFrame):
+        return data, "<data>"
+    path = Path(data)
+    if not path.is_file():
+        raise PlaybookError("data file not found", path=path, expected="a CSV file with one row per unit")
+    return pd.read_csv(path, dtype={spec.unit_id: str}, keep_default_na=True, low_memory=False), str(path)
+
+
+def check_data(spec: Spec, data: pd.DataFrame, label: str = "<data>") -> np.ndarray:
+    """Validate ``data`` against ``spec``; return the raw indicator matrix (units x indicators, float).
+
+    Row numbers in errors are lines of the file (the header is line 1).
+    """
+    needed = [spec.unit_id] + [i.column for i in spec.indicators]
+    if spec.population:
+        needed.append(spec.population)
+    if spec.impute["method"].startswith("group_"):
+        needed.append(spec.impute["by"])
+    for column in needed:
+        if column not in data.columns:
+            raise PlaybookError(f"column '{column}' named in the spec is not in the data", path=label, field=column,
+                                expected=f"one of the columns {', '.join(map(str, data.columns[:8]))}...")
+    ids = data[spec.unit_id]
+    dup = ids.duplicated(keep="first").to_numpy()
+    if dup.any():
+        row = int(np.flatnonzero(dup)[0])
+        raise PlaybookError(f"duplicate unit id '{ids.iloc[row]}'", path=label, row=row + 2, field=spec.unit_id,
+                            expected="one row per unit")
+    if ids.isna().any():
+        row = int(np.flatnonzero(ids.isna().to_numpy())[0])
+        raise PlaybookError("empty unit id", path=label, row=row + 2, field=spec.unit_id, expected="an id on every row")
+    columns = [i.column for i in spec.indicators] + ([spec.population] if spec.population else [])
+    out = np.empty((len(data), len(columns)))
+    for k, column in enumerate(columns):
+        values = data[column]
+        numeric = pd.to_numeric(values, errors="coerce")
+        bad = numeric.isna().to_numpy() & values.notna().to_numpy()
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise PlaybookError(f"non-numeric value '{values.iloc[row]}'", path=label, row=row + 2, field=column,
+                                expected="a number or an empty cell")
+        out[:, k] = numeric.to_numpy(dtype=float)
+    if not np.isfinite(out[~np.isnan(out)]).all():
+        raise PlaybookError("infinite value in an indicator", path=label, expected="finite numbers")
+    return out[:, :len(spec.indicators)]

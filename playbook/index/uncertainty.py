@@ -1,0 +1,262 @@
+"""Uncertainty and sensitivity analysis: how much do the ranks depend on the choices made?
+
+The uncertain choices (the spec's ``uncertainty`` block, defaults in :data:`DEFAULTS`) are the
+*factors*: the normalisation method, the aggregation method, every weight multiplied by a factor
+drawn uniformly in ``[1 - share, 1 + share]``, imputation on or off, and one indicator removed
+(or none). A Saltelli design is drawn with **SALib** (``SALib.sample.sobol``, scrambled Sobol'
+sequence, seeded); each row is one run of the index. Per unit we report the nominal rank, the
+median rank and the 5 % and 95 % rank percentiles over all runs; per factor the first-order and
+total Sobol indices (``SALib.analyze.sobol``) of the mean absolute rank shift (the average over
+units of ``|rank in the run - nominal rank|``).
+
+Vectorised over runs: the data are normalised once per (normalisation, imputation) combination;
+runs sharing a combination and an aggregation method are then aggregated together, a batch of
+runs at a time, as a 3-D array (units x runs x dimensions) from one matrix product. No pandas
+object is built per run. :func:`uncertainty_loop` is the same analysis written run by run with
+the pandas pipeline (the reference for tests and the benchmark).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from os import PathLike
+
+import numpy as np
+import pandas as pd
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import sobol as sobol_sample
+
+from playbook.errors import PlaybookError
+from playbook.index import aggregate, weights
+from playbook.index.pipeline import build, prepare, score
+from playbook.index.spec import AGGREGATE_METHODS, IMPUTE_METHODS, NORMALISE_METHODS, Spec, load_spec, read_data
+
+DEFAULTS = {
+    "normalise": ["minmax", "percentile", "rank"],
+    "aggregate": ["arithmetic", "geometric"],
+    "weights": 0.25,
+    "impute": None,  # [spec method, "none"], or ["none", "median"] when the spec imputes nothing
+    "remove_indicator": True,
+    "range": [1, 100],
+}
+#: Elements (units x runs x dimensions) aggregated at once; bounds the memory of a batch.
+BATCH_ELEMENTS = 10_000_000
+
+
+@dataclass
+class Uncertainty:
+    """Results: per-unit rank intervals, the Sobol table, and one row per run."""
+
+    ranks: pd.DataFrame
+    sobol: pd.DataFrame
+    runs: pd.DataFrame
+
+
+@dataclass
+class Design:
+    """The decoded Saltelli design: one entry per run."""
+
+    problem: dict
+    sample: np.ndarray
+    normalise: np.ndarray
+    aggregate: np.ndarray
+    impute: np.ndarray
+    removed: np.ndarray  # -1 = none
+    w: np.ndarray  # (R, K) indicator weights
+    v: np.ndarray  # (R, P) dimension weights
+    options: dict
+
+
+def settings(spec: Spec) -> dict:
+    """The uncertainty block of ``spec`` completed with the defaults and checked."""
+    block = {**DEFAULTS, **(spec.uncertainty or {})}
+    if block["impute"] is None:
+        block["impute"] = ["none", "median"] if spec.impute["method"] == "none" else [spec.impute["method"], "none"]
+    lists = {"normalise": NORMALISE_METHODS, "aggregate": AGGREGATE_METHODS, "impute": IMPUTE_METHODS}
+    for key, allowed in lists.items():
+        if not isinstance(block[key], list) or not block[key]:
+            raise PlaybookError("expected a non-empty list", path=spec.path, field=f"uncertainty.{key}")
+        for name in block[key]:
+            method = name["method"] if isinstance(name, dict) else name
+            if method not in allowed:
+                raise PlaybookError(f"unknown method '{method}'", path=spec.path, field=f"uncertainty.{key}",
+                                    expected=" | ".join(allowed))
+    if "copeland" in block["aggregate"]:
+        raise PlaybookError("copeland is not available in the uncertainty analysis", path=spec.path,
+                            field="uncertainty.aggregate", expected="arithmetic | geometric | harmonic | minimum")
+    share = float(block["weights"])
+    if not 0 <= share < 1:
+        raise PlaybookError(f"weight share {share} is not in [0, 1)", path=spec.path, field="uncertainty.weights")
+    return block
+
+
+def _normalise_block(spec: Spec, option: str | dict, rng: list) -> dict:
+    if isinstance(option, dict):
+        return option
+    block = {k: v for k, v in spec.normalise.items() if option == spec.normalise["method"] and k != "range"}
+    block["method"] = option
+    if option in ("minmax", "percentile", "goalposts"):
+        block["range"] = list(rng)
+    return block
+
+
+def design(spec: Spec, n_units_weights: tuple[np.ndarray, np.ndarray], draws: int, seed: int) -> Design:
+    """Draw the Saltelli design (SALib) and decode it into the choices of every run."""
+    block = settings(spec)
+    w0, v0 = n_units_weights
+    k, p = len(w0), len(v0)
+    options = {
+        "normalise": [_normalise_block(spec, o, block["range"]) for o in block["normalise"]],
+        "aggregate": list(block["aggregate"]),
+        "impute": list(block["impute"]),
+        "removed": list(range(-1, k)) if block["remove_indicator"] and k > 1 else [-1],
+    }
+    names, groups = [], []
+    for factor in ("normalise", "aggregate", "impute", "removed"):
+        if len(options[factor]) > 1:
+            names.append(factor)
+            groups.append("remove_indicator" if factor == "removed" else factor)
+    share = float(block["weights"])
+    if share > 0:
+        names += [f"w_{i}" for i in range(k + p)]
+        groups += ["weights"] * (k + p)
+    if not names:
+        raise PlaybookError("nothing is uncertain", path=spec.path, field="uncertainty",
+                            expected="at least one factor with two options or a weight share > 0")
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names), "groups": groups}
+    n_groups = len(dict.fromkeys(groups))
+    base = max(2, math.ceil(draws / (n_groups + 2)))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*(Convergence|balance) properties of.*Sobol.*")
+        sample = sobol_sample.sample(problem, base, calc_second_order=False, scramble=True, seed=seed)
+    runs = len(sample)
+    col = {name: j for j, name in enumerate(names)}
+
+    def pick(factor: str) -> np.ndarray:
+        n = len(options[factor])
+        if factor not in col:
+            return np.zeros(runs, dtype=int)
+        return np.minimum((sample[:, col[factor]] * n).astype(int), n - 1)
+
+    removed = np.array(options["removed"])[pick("removed")]
+    mult = np.ones((runs, k + p))
+    if share > 0:
+        mult = 1 - share + 2 * share * sample[:, [col[f"w_{i}"] for i in range(k + p)]]
+    w = w0[None, :] * mult[:, :k]
+    w[removed >= 0, removed[removed >= 0]] = 0.0
+    v = v0[None, :] * mult[:, k:] * ((w @ spec.membership) > 0)
+    return Design(problem, sample, pick("normalise"), pick("aggregate"), pick("impute"), removed, w, v, options)
+
+
+def _quantiles(ranks: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
+    """Linear-interpolated quantiles of each row of ``ranks`` (N x R), ignoring NaN."""
+    ordered = np.sort(ranks, axis=1)
+    valid = np.sum(~np.isnan(ranks), axis=1)
+    out = []
+    for q in qs:
+        pos = q * np.maximum(valid - 1, 0)
+        lo, hi = np.floor(pos).astype(int), np.ceil(pos).astype(int)
+        a = np.take_along_axis(ordered, lo[:, None], axis=1)[:, 0]
+        b = np.take_along_axis(ordered, hi[:, None], axis=1)[:, 0]
+        out.append(np.where(valid > 0, a + (b - a) * (pos - lo), np.nan))
+    return out
+
+
+def _summarise(spec: Spec, ids: pd.Series, nominal: np.ndarray, ranks: np.ndarray, d: Design, seed: int) -> Uncertainty:
+    with np.errstate(invalid="ignore"):
+        shift = np.nanmean(np.abs(ranks - nominal[:, None]), axis=0)
+    median, p05, p95 = _quantiles(ranks, (0.5, 0.05, 0.95))
+    table = pd.DataFrame({spec.unit_id: ids.to_numpy(), "rank": nominal, "median_rank": median,
+                          "rank_p05": p05, "rank_p95": p95})
+    table["rank"] = pd.array(np.where(np.isnan(nominal), None, nominal), dtype="Int64")
+    y = np.nan_to_num(shift)
+    groups = list(dict.fromkeys(d.problem["groups"]))
+    if np.ptp(y) > 0:
+        res = sobol_analyze.analyze(d.problem, y, calc_second_order=False, num_resamples=100, seed=seed)
+        sob = pd.DataFrame({"factor": groups, "S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"],
+                            "ST_conf": res["ST_conf"]})
+    else:  # no choice moves any rank: nothing to attribute
+        sob = pd.DataFrame({"factor": groups, "S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0})
+    names = [b["method"] for b in d.options["normalise"]]
+    runs = pd.DataFrame({
+        "normalise": np.array(names)[d.normalise], "aggregate": np.array(d.options["aggregate"])[d.aggregate],
+        "impute": np.array(d.options["impute"])[d.impute],
+        "removed": np.where(d.removed >= 0, np.array(spec.indicator_ids + [""])[d.removed], ""),
+        "mean_abs_rank_shift": shift,
+    })
+    return Uncertainty(table, sob, runs)
+
+
+def _inputs(spec, data):
+    spec = load_spec(spec)
+    frame, label = read_data(data, spec)
+    nominal = build(spec, frame)
+    w0 = nominal.weights.query("level == 'indicator'")["weight"].to_numpy()
+    v0 = nominal.weights.query("level == 'dimension'")["weight"].to_numpy()
+    rank = nominal.scores["rank"].to_numpy(dtype=float, na_value=np.nan)
+    return spec, frame, label, nominal, (w0, v0), rank
+
+
+def uncertainty(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | PathLike, *, draws: int = 1000,
+                seed: int = 0) -> Uncertainty:
+    """Monte Carlo rank intervals and Sobol indices, vectorised over runs (see the module doc)."""
+    if draws < 1:
+        raise PlaybookError(f"draws = {draws}", field="draws", expected="a positive number of runs")
+    spec, frame, label, nominal, w0v0, rank0 = _inputs(spec, data)
+    d = design(spec, w0v0, draws, seed)
+    n, runs = len(frame), len(d.sample)
+    ranks = np.full((n, runs), np.nan, dtype=np.float32)
+    batch = max(1, BATCH_ELEMENTS // max(1, n * len(spec.dimensions)))
+    for c_norm, block in enumerate(d.options["normalise"]):
+        for c_imp, imp in enumerate(d.options["impute"]):
+            x = None
+            for c_agg, method in enumerate(d.options["aggregate"]):
+                sel = np.flatnonzero((d.normalise == c_norm) & (d.impute == c_imp) & (d.aggregate == c_agg))
+                if not len(sel):
+                    continue
+                if x is None:
+                    x = prepare(spec, frame, label, impute_method=imp, normalise_block=block).normalised
+                for start in range(0, len(sel), batch):
+                    part = sel[start:start + batch]
+                    ranks[:, part] = score(spec, x, d.w[part], d.v[part], method)["rank"]
+    return _summarise(spec, nominal.scores[spec.unit_id], rank0, ranks.astype(float), d, seed)
+
+
+def run_spec(spec: Spec, d: Design, r: int) -> Spec:
+    """The spec of run ``r`` of the design, as a plain spec (for the run-by-run reference)."""
+    raw = dict(spec.raw)
+    dims, k = [], 0
+    for p, dim in enumerate(spec.raw["dimensions"]):
+        inds = []
+        for ind in dim["indicators"]:
+            if k != d.removed[r]:
+                inds.append({**ind, "weight": float(d.w[r, k])})
+            k += 1
+        if inds:
+            dims.append({**dim, "weight": float(d.v[r, p]), "indicators": inds})
+    raw.update(dimensions=dims, weights={"method": "expert"}, normalise=d.options["normalise"][d.normalise[r]],
+               aggregate={"method": d.options["aggregate"][d.aggregate[r]]},
+               impute={**spec.impute, "method": d.options["impute"][d.impute[r]]})
+    return load_spec(raw, source=spec.path)
+
+
+def uncertainty_loop(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | PathLike, *, draws: int = 1000,
+                     seed: int = 0, limit: int | None = None) -> Uncertainty:
+    """The same analysis, one run at a time, rebuilding the index with the pandas pipeline.
+
+    The reference implementation (tests check that both agree) and the benchmark's baseline.
+    ``limit`` stops after that many runs (the remaining runs are left out of the summary).
+    """
+    spec, frame, _label, nominal, w0v0, rank0 = _inputs(spec, data)
+    d = design(spec, w0v0, draws, seed)
+    runs = len(d.sample) if limit is None else min(limit, len(d.sample))
+    ranks = np.full((len(frame), len(d.sample)), np.nan)
+    for r in range(runs):
+        result = build(run_spec(spec, d, r), frame)
+        ranks[:, r] = result.scores["rank"].to_numpy(dtype=float, na_value=np.nan)
+    return _summarise(spec, nominal.scores[spec.unit_id], rank0, ranks, d, seed)
+
+
+__all__ = ["Uncertainty", "design", "uncertainty", "uncertainty_loop", "aggregate", "weights"]

@@ -1,0 +1,75 @@
+"""The static site's own JavaScript, shipped with it: nothing is fetched from a CDN at view time.
+
+Two parts:
+
+* :func:`vendor_assets` copies the few files the site needs from ``node_modules`` (installed from
+  the npm registry by ``make book`` / ``make test`` with ``npm ci``, versions pinned in
+  ``package-lock.json``) into a folder that the build adds to Sphinx's ``html_static_path``:
+  Vega, Vega-Lite and Vega-Embed for interactive charts, MathJax for formulas.
+* :func:`setup` is a small Sphinx extension: it adds the Vega scripts only to the pages that hold
+  an interactive chart (so other pages stay light), and loads MathJax from the shipped copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from playbook.errors import PlaybookError
+from playbook.paths import ROOT
+
+#: Marker class that :mod:`playbook.interactive` puts on every interactive chart.
+VEGA_MARKER = "playbook-vega"
+#: Files copied from node_modules → _static/vendor/, in load order for the Vega ones.
+VEGA_FILES = {
+    "vega/build/vega.min.js": "vega/vega.min.js",
+    "vega-lite/build/vega-lite.min.js": "vega/vega-lite.min.js",
+    "vega-embed/build/vega-embed.min.js": "vega/vega-embed.min.js",
+}
+MATHJAX_FILES = {
+    "mathjax/es5/tex-mml-chtml.js": "mathjax/tex-mml-chtml.js",
+    "mathjax/es5/output/chtml/fonts/woff-v2": "mathjax/output/chtml/fonts/woff-v2",
+}
+MATHJAX_PATH = "vendor/mathjax/tex-mml-chtml.js"
+
+
+def vendor_assets(target: Path, node_modules: Path | None = None) -> Path:
+    """Copy the site's JavaScript into ``target/vendor`` and return ``target`` (a static path)."""
+    node_modules = node_modules or ROOT / "node_modules"
+    vendor = Path(target) / "vendor"
+    for source, dest in {**VEGA_FILES, **MATHJAX_FILES}.items():
+        src = node_modules / source
+        if not src.exists():
+            raise PlaybookError(
+                "a JavaScript file the site ships is missing", path=src,
+                expected="the npm packages installed: run `make book` (it runs `npm ci`)",
+            )
+        out = vendor / dest
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, out, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, out)
+    return Path(target)
+
+
+def _drop_thebe(context) -> None:
+    # Jupyter Book adds Thebe's configuration twice (a script error on every page) and points it at
+    # a CDN; the playbook does not offer live code on the site, so both go.
+    kept = [s for s in context.get("script_files", [])
+            if "thebe" not in str(getattr(s, "filename", s) or "").lower()
+            and "THEBE_JS_URL" not in (getattr(s, "attributes", {}) or {}).get("body", "")]
+    context["script_files"][:] = kept  # in place: Sphinx adds per-page files to this same list
+
+
+def _page_scripts(app, pagename, templatename, context, doctree) -> None:
+    _drop_thebe(context)
+    if doctree is None or VEGA_MARKER not in context.get("body", ""):
+        return
+    for dest in VEGA_FILES.values():
+        app.add_js_file(f"vendor/{dest}")  # called here, it applies to this page only
+
+
+def setup(app):
+    app.connect("html-page-context", _page_scripts)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
