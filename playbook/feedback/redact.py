@@ -181,9 +181,28 @@ _NAME_AFTER_WEAK = re.compile(
 )
 
 
-def _names_after_cues(text: str) -> Iterator[tuple[int, str]]:
+# After a formal title the next word is a name even when typed in lowercase ("mme bergeron").
+_FORMAL_TITLE = re.compile(r"\b(?:m\.|mme|mlle|mrs?\.?|ms\.?|dre?\.?|monsieur|madame|mademoiselle)")
+_LOWER_NAME_AT = re.compile(rf"\s+(?P<name>[{LOWER}][{LOWER}'’]+(?:-[{LOWER}]+)?)(?![\w-])")
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    from playbook.feedback.language import STOPWORDS_FILE
+
+    raw = yaml.safe_load(STOPWORDS_FILE.read_text(encoding="utf-8"))
+    return frozenset(str(w) for w in raw["en"] + raw["fr"])
+
+
+def _lowercase_names_after_titles(text: str, lowered: str) -> Iterator[Span]:
+    for cue in _FORMAL_TITLE.finditer(lowered):
+        m = _LOWER_NAME_AT.match(text, cue.end())
+        if m and m.group("name") not in _function_words():
+            yield Span(m.start("name"), m.end("name"), "NAME")
+
+
+def _names_after_cues(text: str, lowered: str) -> Iterator[tuple[int, str]]:
     """(start, text) of each run of capitalized words right after a title or cue."""
-    lowered = text.lower()
     if len(lowered) == len(text):
         for cue in _CUE.finditer(lowered):
             m = _NAME_AT.match(text, cue.end())
@@ -212,7 +231,8 @@ def _name_spans(text: str) -> list[Span]:
     names = gazetteer()
     given, ambiguous, stop = names["given"], names["ambiguous"], names["not_names"]
     spans: list[Span] = []
-    for base, run in _names_after_cues(text):
+    lowered_text = text.lower()
+    for base, run in _names_after_cues(text, lowered_text):
         kept = []
         for tok in CAPITALIZED.finditer(run):
             if tok.group(1) in stop:
@@ -220,6 +240,8 @@ def _name_spans(text: str) -> list[Span]:
             kept.append(tok)
         if kept:
             spans.append(Span(base + kept[0].start(1), base + kept[-1].end(1), "NAME"))
+    if len(lowered_text) == len(text):
+        spans += _lowercase_names_after_titles(text, lowered_text)
     lowered = names["lowercase"]
     spans += [Span(m.start(), m.end(), "NAME") for m in LOWER_WORD.finditer(text)
               if m.group() in lowered and not _PLACE_BEFORE.search(text, max(0, m.start() - 16), m.start())]

@@ -165,3 +165,14 @@ def test_any_postal_code_is_found(fsa, ldu, sep, lower):
     code = "".join(fsa) + sep + "".join(ldu)
     code = code.lower() if lower else code
     assert r.redact(f"code postal {code}, merci") == "code postal [POSTAL], merci"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("mme bergeron a appelé", "mme [NAME] a appelé"),
+    ("I told ms. macdonald twice", "I told ms. [NAME] twice"),
+    ("la madame était gentille", "la madame était gentille"),
+    ("le monsieur au comptoir", "le monsieur au comptoir"),
+    ("merci M. Khan", "merci M. [NAME]"),
+])
+def test_lowercase_names_after_formal_titles(text, expected):
+    assert r.redact(text) == expected
