@@ -24,15 +24,12 @@ COMMAND_MODULES = [
     "playbook.index.cli",
     "playbook.catchments_cli",
     "playbook.feedback_cli",
-COMMAND_MODULES = [
     "playbook.demo.cli",
     "playbook.geo.hierarchy_cli",
     "playbook.evi_cli",
-]
     "playbook.jurisdiction_cli",
     "playbook.templates",
     "playbook.groups.cli",
-]
 ]
 
 
