@@ -24,8 +24,13 @@ COMMAND_MODULES = [
     "playbook.index.cli",
     "playbook.catchments_cli",
     "playbook.feedback_cli",
+    "playbook.demo.cli",
+    "playbook.geo.hierarchy_cli",
+    "playbook.evi_cli",
     "playbook.jurisdiction_cli",
     "playbook.templates",
+    "playbook.groups.cli",
+    "playbook.publish.cli",
 ]
 
 

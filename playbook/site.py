@@ -12,9 +12,11 @@ Two parts:
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
+from playbook import i18n
 from playbook.errors import PlaybookError
 from playbook.paths import ROOT
 
@@ -62,8 +64,29 @@ def _drop_thebe(context) -> None:
     context["script_files"][:] = kept  # in place: Sphinx adds per-page files to this same list
 
 
+_TASK = re.compile(r'<p>(<input class="task-list-item-checkbox"[^>]*>)(.*?)</p>', re.S)
+_SUMMARY = '<summary><span class="toctree-toggle" role="presentation">'
+
+
+def _accessible_markup(context) -> None:
+    """Two fixes for axe's serious/critical rules: a checklist's checkboxes get their item's text as
+    label (``label``), and the sidebar's expand buttons get a name (``summary-name``)."""
+    if "body" in context:
+        context["body"] = _TASK.sub(r"<p><label>\1\2</label></p>", context["body"])
+    toctree = context.get("generate_toctree_html")
+    if callable(toctree):
+        name = i18n.t("site_show_subsections", context.get("language") or None)
+        labelled = f'<summary><span class="visually-hidden">{name}</span><span class="toctree-toggle" role="presentation">'
+
+        def generate_toctree_html(*args, **kwargs):
+            return toctree(*args, **kwargs).replace(_SUMMARY, labelled)
+
+        context["generate_toctree_html"] = generate_toctree_html
+
+
 def _page_scripts(app, pagename, templatename, context, doctree) -> None:
     _drop_thebe(context)
+    _accessible_markup(context)
     if doctree is None or VEGA_MARKER not in context.get("body", ""):
         return
     for dest in VEGA_FILES.values():

@@ -45,8 +45,20 @@ CHANNELS = ("web form", "email", "phone transcript", "in-person survey", "social
 TOPIC_NOISE = 0.05
 SENTIMENT_NOISE = 0.07
 _SENTIMENT_SHARE = {"neg": 0.55, "pos": 0.25, "neu": 0.20}
-MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-             "novembre", "décembre")
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 COLUMNS = ["comment_id", "date", "channel", "language", "topic", "sentiment", "text", "pii"]
 _TITLE_CONTEXT = ("Mr.", "Ms.", "M. ", "Mme", "agent", "agente")
 
@@ -82,8 +94,17 @@ def _pii_value(kind: str, lang: str, context: str, rng: np.random.Generator, giv
     pick = lambda seq: seq[rng.integers(len(seq))]  # noqa: E731
     if kind == "PHONE":
         a, b, c = pick(AREA_CODES), f"{rng.integers(200, 999)}", f"{rng.integers(0, 10000):04d}"
-        layouts = [f"({a}) {b}-{c}", f"{a}-{b}-{c}", f"{a} {b}-{c}", f"{a}.{b}.{c}", f"{a}{b}{c}",
-                   f"1-800-{b}-{c}", f"1 888 {b}-{c}", f"+1 {a} {b} {c}", f"{a} {b} {c}"]
+        layouts = [
+            f"({a}) {b}-{c}",
+            f"{a}-{b}-{c}",
+            f"{a} {b}-{c}",
+            f"{a}.{b}.{c}",
+            f"{a}{b}{c}",
+            f"1-800-{b}-{c}",
+            f"1 888 {b}-{c}",
+            f"+1 {a} {b} {c}",
+            f"{a} {b} {c}",
+        ]
         phone = pick(layouts)
         if rng.random() < 0.15:
             phone += pick([" ext. ", " x", " poste ", " ext "]) + str(rng.integers(1, 9999))
@@ -108,12 +129,25 @@ def _pii_value(kind: str, lang: str, context: str, rng: np.random.Generator, giv
         return f"{number}{sep}{pick(STREETS[lang])}"
     if kind == "DOB":
         y, m, d = rng.integers(1935, 2005), rng.integers(1, 13), rng.integers(1, 29)
-        months_en = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                     "October", "November", "December"]
+        months_en = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ]
         if lang == "fr":
             return pick([f"{d} {MONTHS_FR[m - 1]} {y}", f"{d:02d}/{m:02d}/{y}", f"{y}-{m:02d}-{d:02d}"])
-        return pick([f"{months_en[m - 1]} {d}, {y}", f"{m:02d}/{d:02d}/{y}", f"{y}-{m:02d}-{d:02d}",
-                     f"{d} {months_en[m - 1]} {y}"])
+        return pick(
+            [f"{months_en[m - 1]} {d}, {y}", f"{m:02d}/{d:02d}/{y}", f"{y}-{m:02d}-{d:02d}", f"{d} {months_en[m - 1]} {y}"]
+        )
     # NAME: given names mostly from the gazetteer, some held out; title contexts take a surname
     first = pick(HELD_OUT_GIVEN) if rng.random() < 0.15 else pick(given)
     last = pick(SURNAMES)
@@ -136,9 +170,9 @@ def _typos(text: str, rng: np.random.Generator, rate: float) -> str:
             continue
         kind, j = rng.integers(4), rng.integers(1, len(w) - 2)
         if kind == 0:
-            w = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+            w = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
         elif kind == 1:
-            w = w[:j] + w[j + 1:]
+            w = w[:j] + w[j + 1 :]
         elif kind == 2:
             w = w[:j] + w[j] + w[j:]
         else:
@@ -157,7 +191,8 @@ def _distractor(lang: str, rng: np.random.Generator) -> str:
     amount = rng.integers(20, 5000) + rng.integers(0, 100) / 100
     date = pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(rng.integers(0, 700)))
     return template.format(
-        amount=f"{amount:,.2f}", amount_fr=f"{amount:,.2f}".replace(",", " ").replace(".", ","),
+        amount=f"{amount:,.2f}",
+        amount_fr=f"{amount:,.2f}".replace(",", " ").replace(".", ","),
         date=pick_date(date, lang, rng),
         ref=f"{rng.integers(2019, 2025)}-{rng.integers(100, 999)}-{rng.integers(1000, 9999)}",
         ref9=_luhn_digits(rng, False),
@@ -192,8 +227,12 @@ def _comment(rng: np.random.Generator, topic: str, lang: str, sentiment: str, gi
     if rng.random() < 0.25:
         parts.append((" " + _distractor(second_lang, rng), None))
     n_pii = rng.choice([0, 1, 2, 3], p=[0.45, 0.33, 0.15, 0.07])
-    for kind in rng.choice(["NAME", "PHONE", "EMAIL", "SIN", "POSTAL", "ADDRESS", "DOB"], size=n_pii,
-                           p=[0.3, 0.2, 0.14, 0.08, 0.1, 0.1, 0.08], replace=False):
+    for kind in rng.choice(
+        ["NAME", "PHONE", "EMAIL", "SIN", "POSTAL", "ADDRESS", "DOB"],
+        size=n_pii,
+        p=[0.3, 0.2, 0.14, 0.08, 0.1, 0.1, 0.08],
+        replace=False,
+    ):
         ctx_lang = second_lang if rng.random() < 0.5 else text_lang
         contexts = PII_CONTEXTS[ctx_lang][kind]
         context = contexts[rng.integers(len(contexts))]
@@ -234,8 +273,18 @@ def comments(n: int = N_COMMENTS, seed: int = 2024) -> pd.DataFrame:
             topic = CATEGORIES[rng.integers(len(CATEGORIES))]
         if rng.random() < SENTIMENT_NOISE:
             sentiment = ("neg", "neu", "pos")[rng.integers(3)]
-        rows.append((f"C{i + 1:05d}", date.date().isoformat(), CHANNELS[rng.integers(len(CHANNELS))],
-                     lang, topic, sentiment, text, json.dumps(spans, ensure_ascii=False)))
+        rows.append(
+            (
+                f"C{i + 1:05d}",
+                date.date().isoformat(),
+                CHANNELS[rng.integers(len(CHANNELS))],
+                lang,
+                topic,
+                sentiment,
+                text,
+                json.dumps(spans, ensure_ascii=False),
+            )
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -10,6 +10,7 @@ Lambert (EPSG:3347); no web tiles are used, so maps build offline and print well
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -47,14 +48,19 @@ class Map:
     def _repr_html_(self) -> str:
         return self.show()._repr_html_()
 
+    def _repr_png_(self) -> bytes:
+        return self.show()._repr_png_()
+
+    def __repr__(self) -> str:
+        return f"Map({self.alt!r})"
+
 
 def classify(values: pd.Series, scheme: str = "Quantiles", k: int = 5) -> tuple[np.ndarray, list[float]]:
     """Class of each value (0..k-1; -1 where missing) and the upper bounds, with ``mapclassify``."""
     valid = values.notna().to_numpy()
-    if valid.sum() < k:
-        raise PlaybookError(
-            f"{valid.sum()} values for {k} classes", field="k", expected="at least k areas with a value"
-        )
+    if valid.sum() == 0:
+        raise PlaybookError("no value to classify", field="values", expected="at least one area with a value")
+    k = min(k, int(values[valid].nunique()))  # a small jurisdiction may have fewer areas than classes
     try:
         classifier = mapclassify.classify(values[valid].to_numpy(float), scheme=scheme, k=k)
     except (ValueError, KeyError) as exc:
@@ -107,6 +113,7 @@ def choropleth(
     lang = i18n.language(lang)
     shapes = _to_map_crs(areas)
     classes, bins = classify(shapes[column], scheme, k)
+    k = len(bins)
     colours = plt.get_cmap(f"{figures.SEQUENTIAL}_r")(np.linspace(0.1, 0.95, k))
     fig, ax = plt.subplots(figsize=figsize)
     if background is not None:
@@ -124,14 +131,13 @@ def choropleth(
         marker, colour = MARKERS[n % len(MARKERS)]
         located = _to_map_crs(frame.dropna(subset=["lat", "lon"]))
         if n == 0 and radius_km:
-            circles = located.geometry.buffer(radius_km * 1000)
-            gpd.GeoSeries(circles, crs=CRS_MAPS).plot(
-                ax=ax, facecolor=colour, alpha=0.08, edgecolor=colour, linewidth=0.3
-            )
+            circles = gpd.GeoSeries(located.geometry.buffer(radius_km * 1000), crs=CRS_MAPS)
+            # outlines only: a fill would blend with the area colours where catchments overlap
+            circles.plot(ax=ax, facecolor="none", edgecolor=colour, linewidth=0.9, linestyle="--")
             handles.append(
                 Patch(
-                    facecolor=colour,
-                    alpha=0.25,
+                    facecolor="none",
+                    linestyle="--",
                     edgecolor=colour,
                     label=i18n.t("maps_catchment", lang, radius=i18n.format_number(radius_km, lang)),
                 )
@@ -139,7 +145,7 @@ def choropleth(
         ax.scatter(
             located.geometry.x,
             located.geometry.y,
-            s=14,
+            s=14 if len(located) > 50 else 45,
             marker=marker,
             color=colour,
             edgecolor="white",
@@ -158,9 +164,18 @@ def choropleth(
             )
         )
         described.append(f"{i18n.format_number(len(located), lang)} {label}")
-    ax.legend(handles=handles, title=legend_title, loc="lower left", fontsize=7, title_fontsize=8, framealpha=0.9)
+    ax.legend(
+        handles=handles,
+        title="\n".join(textwrap.wrap(legend_title, 30)),
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=7,
+        title_fontsize=8,
+        frameon=False,
+    )
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.set_ylabel("")
     ax.set_aspect("equal")
     figures.finish(fig, title=title, source=source, xlabel=i18n.t("maps_projection", lang), ax=ax)
     if alt is None:

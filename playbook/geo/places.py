@@ -3,6 +3,8 @@
 The embedded boundaries cover CSDs in eight provinces and territories only, so each of the 5,161
 2021 CSDs gets the best location available, in this order (column ``placement``):
 
+0. ``population_weighted`` — the population-weighted centroid of its dissemination areas, where
+   their populations and boundaries are embedded (Prince Edward Island, with the demo census profile);
 1. ``csd_centroid`` — the centroid of its boundary (AB, MB, NB, NT, NS, PE, SK, YT);
 2. ``library_mean`` — the mean location of the ODCAF libraries and archives in that CSD (a point in
    the settled part of the CSD: good for towns, rough for large rural CSDs);
@@ -18,10 +20,33 @@ import numpy as np
 import pandas as pd
 
 from playbook import datasets
+from playbook.geo.catchments.analysis import population_weighted_centroids
 from playbook.sources.boundaries import centroids, read_boundaries
 from playbook.sources.population import read_population_counts
 
-PLACEMENTS = ("csd_centroid", "library_mean", "cd_centroid")
+PLACEMENTS = ("population_weighted", "csd_centroid", "library_mean", "cd_centroid")
+#: Registry names of the inputs of the population-weighted centroids (Prince Edward Island).
+DA_INPUTS = ("demo_census_profile_2021", "pei_da_2021")
+
+
+def pei_dissemination_areas(profile=None, da_csd=None) -> pd.DataFrame:
+    """PEI dissemination areas: ``id`` (DGUID), ``csduid``, ``population``, ``land_area_km2``, ``lat``,
+    ``lon`` (boundary centroid). Populations come from the demo census profile (``profile``; the DA
+    split of CSD populations is synthetic there) and the DA -> CSD link from ``da_csd``; both default
+    to the registry and the result is empty when they are not embedded."""
+    from playbook.sources.census import extract
+
+    if profile is None or da_csd is None:
+        if not set(DA_INPUTS) <= set(datasets.registry()):
+            return pd.DataFrame(columns=["id", "csduid", "population", "land_area_km2", "lat", "lon"])
+        profile, da_csd = (profile or datasets.path(DA_INPUTS[0])), (da_csd or datasets.path(DA_INPUTS[1]))
+    counts = extract(profile, [1, 7], level="Dissemination area")
+    link = pd.read_csv(da_csd, dtype=str)[["DGUID", "CSDUID"]]
+    where = centroids(read_boundaries("boundaries_pei_da_2021", crs=None))
+    out = where.merge(link, on="DGUID").merge(counts[["DGUID", "c1", "c7"]], on="DGUID", how="left")
+    return out.rename(columns={"DGUID": "id", "CSDUID": "csduid", "c1": "population", "c7": "land_area_km2"})[
+        ["id", "csduid", "population", "land_area_km2", "lat", "lon"]
+    ]
 
 
 @cache
@@ -36,18 +61,22 @@ def _csd_locations() -> pd.DataFrame:
     by_library = libraries.groupby("csduid")[["lat", "lon"]].mean()
     cd = centroids(read_boundaries("boundaries_cd_2021", crs=None))
     by_cd = cd.assign(cduid=cd["DGUID"].str[-4:]).set_index("cduid")[["lat", "lon"]]
+    das = pei_dissemination_areas()
+    weighted = population_weighted_centroids(das.dropna(subset=["population"]), by="csduid").set_index("csduid")
     out = csd.copy()
     out["placement"] = np.select(
-        [csd["DGUID"].isin(by_boundary.index), csd["csduid"].isin(by_library.index)], PLACEMENTS[:2], PLACEMENTS[2]
+        [csd["csduid"].isin(weighted.index), csd["DGUID"].isin(by_boundary.index), csd["csduid"].isin(by_library.index)],
+        PLACEMENTS[:3],
+        PLACEMENTS[3],
     )
     for axis in ("lat", "lon"):
-        out[axis] = (
-            csd["DGUID"]
-            .map(by_boundary[axis])
-            .astype("float64")
-            .fillna(csd["csduid"].map(by_library[axis]).astype("float64"))
-            .fillna(csd["csduid"].str[:4].map(by_cd[axis]).astype("float64"))
-        )
+        candidates = [
+            csd["csduid"].map(weighted[axis]),
+            csd["DGUID"].map(by_boundary[axis]),
+            csd["csduid"].map(by_library[axis]),
+            csd["csduid"].str[:4].map(by_cd[axis]),
+        ]
+        out[axis] = pd.concat([c.astype("float64") for c in candidates], axis=1).bfill(axis=1).iloc[:, 0]
     return out
 
 

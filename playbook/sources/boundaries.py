@@ -44,7 +44,7 @@ OFFICIAL = {
     "lcma": ("Census metropolitan area", "CMAUID", "S0503"),
     "lda": ("Dissemination area", "DAUID", "S0512"),
 }
-_NAME = re.compile(r"^(lpr|lcd|lcsd|lcma|lda)_?000([ab])(\d\d)([ab])_([ef])", re.IGNORECASE)
+_NAME = re.compile(r"^(lpr|lcd|lcsd|lcma|lda)_?000([ab])(\d\d)([abg])_([ef])", re.IGNORECASE)
 _READABLE = (".shp", ".gpkg", ".geojson", ".gml")
 
 

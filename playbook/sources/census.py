@@ -159,7 +159,8 @@ def _read_one(src: Source, ids: list[int], level: str | None, rates: bool,
     absent = [i for i in ids if i not in present]
     if absent:
         raise PlaybookError(f"characteristic {absent[0]} is not in the file", path=src.label, field="CHARACTERISTIC_ID",
-                            expected=f"ids present for every geography (ids found: {sorted(present)[:10]}...)")
+                            expected=f"a CHARACTERISTIC_ID of the {layout.year} file (ids differ between census years; "
+                            f"see {spec_path(layout.year).name})")
     _check_names(rows, ids, src, layout)
     rows["value"] = _numbers(rows, "VAL", "VSYM", src, layout)
     rows["rate"] = _numbers(rows, "RATE", "RSYM", src, layout) if rates else float("nan")

@@ -6,7 +6,7 @@ returns the few matching rows in file order. Memory stays flat whatever the file
 
 A zip member is never unpacked to disk: a thread decompresses it into a named pipe (FIFO) that
 DuckDB reads like a file. (On a system without FIFOs — Windows — the member is decompressed to a
-temporary file beside the cache instead, and removed afterwards.)
+temporary file instead, removed as soon as it has been read.)
 
 Row numbers are not computed on the fast path (a window over the whole file costs ~70 % more
 time); when something is wrong, :func:`locate` scans again to find the line to report.
@@ -107,7 +107,7 @@ def readable(src: Source, bar: tqdm | None = None, *, transcode: bool = False) -
                     bar.update(len(chunk))
 
     try:
-        if not hasattr(os, "mkfifo"):  # pragma: no cover - Windows
+        if not hasattr(os, "mkfifo"):  # Windows
             with open(pipe, "wb") as out:
                 copy(out)
             yield str(pipe)

@@ -274,6 +274,10 @@ def read_burolis(path: str | PathLike, *, place: bool = True) -> pd.DataFrame:
     code, CSD code and name, CMA code, language obligation) or the JSON records of the BUROLIS
     search (``serviceId``…). Offices without coordinates are placed at their census subdivision
     (see :func:`playbook.geo.places.csd_locations`) when ``place`` is true; ``placement`` says how.
+
+    No published header of a BUROLIS bulk file could be confirmed (the directory is a search
+    application; ``specs/downloads.yml`` says the same), so headers are matched through the aliases
+    of :data:`COLUMNS`, in English, French or camelCase: add a spelling there if an export uses another.
     """
     path = Path(path)
     if path.suffix.lower() == ".json":

@@ -49,9 +49,7 @@ def test_haversine_hand_values():
     # Ottawa to Montreal, by the formula worked out on paper: 2R asin(sqrt(h))
     lat1, lon1, lat2, lon2 = map(math.radians, (45.4215, -75.6972, 45.5017, -73.5673))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    assert c.haversine_km(45.4215, -75.6972, 45.5017, -73.5673) == pytest.approx(
-        2 * 6371.0088 * math.asin(math.sqrt(h))
-    )
+    assert c.haversine_km(45.4215, -75.6972, 45.5017, -73.5673) == pytest.approx(2 * 6371.0088 * math.asin(math.sqrt(h)))
 
 
 def test_nearest_distance_and_count(areas, points):

@@ -18,8 +18,9 @@ def test_quantile_classes():
     classes, bins = maps.classify(pd.Series([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, None]), k=5)
     assert classes.tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, -1]
     assert bins == pytest.approx([2.8, 4.6, 6.4, 8.2, 10])
-    with pytest.raises(PlaybookError, match="values for 5 classes"):
-        maps.classify(pd.Series([1.0, 2.0]), k=5)
+    assert maps.classify(pd.Series([1.0, 2.0]), k=5)[1] == [1.5, 2.0]  # two values: two classes, not five
+    with pytest.raises(PlaybookError, match="no value to classify"):
+        maps.classify(pd.Series([None, None], dtype=float), k=5)
 
 
 def test_choropleth_with_points_and_catchments(provinces):

@@ -63,3 +63,18 @@ def test_cli_help_shows_the_contract():
     assert result.returncode == 0
     for word in ("--ids", "--level", "--rates", "--out", "PATH"):
         assert word in result.stdout
+
+
+def test_census_without_action_prints_help(capsys):
+    assert cli.main(["census"]) == 0
+    assert "extract" in capsys.readouterr().out
+
+
+def test_cli_member_option_on_the_real_2016_table(tmp_path):
+    from tests.sources.test_census_real import FIXTURE
+
+    out = tmp_path / "age2011.csv"
+    assert cli.main(["census", "extract", str(FIXTURE), "--ids", "1", "--level", "1", "--member", "Census year=2",
+                     "--out", str(out), "--quiet", "--no-cache"]) == 0
+    assert out.read_text(encoding="utf-8").splitlines()[1] == ",11,1,Prince Edward Island,140205"
+    assert cli.main(["census", "extract", str(FIXTURE), "--ids", "1", "--member", "year", "--out", str(out)]) == 2

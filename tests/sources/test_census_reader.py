@@ -181,3 +181,50 @@ def test_specs_cover_the_c1_characteristics():
         for entry in spec.values():
             if entry["role"] == "numerator":
                 assert spec[entry["denominator"]]["role"] == "denominator"
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_progress_bar_in_bytes_above_the_threshold(tmp_path, monkeypatch, capsys, packed):
+    from playbook.sources import census_scan
+
+    path = write_2021(tmp_path / "p.csv")
+    if packed:
+        path = zip_of(path, "98-401-X2021001_English_CSV_data.csv")
+    census.extract(path, [1], cache=False)  # small file: no bar
+    assert "B/s" not in capsys.readouterr().err
+    monkeypatch.setattr(census_scan, "PROGRESS_BYTES", 100)
+    df = census.extract(path, [1], cache=False)
+    assert "B" in capsys.readouterr().err and df.loc[0, "c1"] == 1001.0
+    census.extract(path, [1], cache=False, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_zip_on_a_system_without_fifos(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.delattr(os, "mkfifo")
+    packed = zip_of(write_2021(tmp_path / "p.csv"), "98-401-X2021001_English_CSV_data.csv")
+    _expected_counts(census.extract(packed, [1, 6, 345], cache=False))
+
+
+def test_confidence_interval_variant_finds_its_columns_by_name(tmp_path):
+    """The "CI" downloads (98-401-X2021006CI) carry 47 columns: counts, CI bounds, rates, CI bounds."""
+    import csv
+
+    plain = write_2021(tmp_path / "plain.csv")
+    kinds = [f"{b}_CI_{s}" for b in ("LOW", "HI") for s in ("TOTAL", "MEN+", "WOMEN+")]
+    ci_names = [f"C{4 + k}_COUNT_{kind}" for k, kind in enumerate(kinds)]
+    ci_rates = [f"C{13 + k}_RATE_{kind}" for k, kind in enumerate(kinds)]
+    with open(plain, encoding="latin-1", newline="") as fh:
+        rows = list(csv.reader(fh))
+    out = tmp_path / "98-401-X2021006CI_English_CSV_data.csv"
+    with open(out, "w", encoding="latin-1", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\r\n")
+        for i, row in enumerate(rows):
+            extra = [x for name in ci_names for x in ((name, "SYMBOL") if i == 0 else ("1", ""))]
+            extra_r = [x for name in ci_rates for x in ((name, "SYMBOL") if i == 0 else ("0.5", ""))]
+            w.writerow(row[:17] + extra + row[17:] + extra_r)
+    assert len(rows[0]) + 24 == 47
+    df = census.extract(out, [1, 6, 345], rates=True)
+    _expected_counts(df)
+    assert df.loc[2, "r345"] == pytest.approx(rate(2, 345))

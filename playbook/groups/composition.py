@@ -1,0 +1,127 @@
+"""Who lives where: each area's population aged 15+ and its group composition, from the Census Profile.
+
+The census gives margins (the share of seniors, of people with low income, of immigrants ...), not
+their joint distribution. Small-area estimation combines these margins with survey group rates
+(:mod:`playbook.groups.sae`). The characteristics are the C1 set of the EVI (``specs/census_2021.yml``);
+the extract is read with :func:`playbook.sources.census.extract`, or, before that reader is
+installed, with a small in-memory reader of the same 2021 layout (:func:`_extract_small`).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from playbook.errors import PlaybookError
+from playbook.geo.hierarchy import parse_dguid
+from playbook.sources.census_format import ENCODING, UNIQUE_HEADER_2021
+
+#: Census characteristic IDs (2021) used for group compositions.
+CENSUS_IDS = [1, 6, 7, 8, 14, 15, 24, 335, 340, 383, 387, 1402, 1403, 1527, 1529, 1998, 1999]
+#: Age groups of the CIUS tables; the census C1 set gives 15-24, 25-64 and 65+ by area.
+AGE_GROUPS = ["15-24", "25-44", "45-64", "65+"]
+#: Share of 25-64 year-olds who are 25-44 (Canada, 2021 Census: about half), used for every area.
+SHARE_25_44_OF_25_64 = 0.5
+#: Binary group margins: name -> (numerator ID, denominator ID).
+MARGINS = {
+    "low_income": (340, 335),
+    "no_certificate": (1999, 1998),
+    "no_official_language": (387, 383),
+    "indigenous": (1403, 1402),
+    "immigrant": (1529, 1527),
+}
+#: Provinces covered by the CIUS (the territories are covered by the Northern Canada Internet Use Survey).
+CIUS_PROVINCES = ["10", "11", "12", "13", "24", "35", "46", "47", "48", "59"]
+#: Areas under this population are treated as rural and small town (outside CMAs/CAs, whose core
+#: has at least 10,000 people) when the extract has no CMA/CA membership column.
+RURAL_POPULATION = 10_000
+
+
+def _extract_small(paths: Sequence[str | PathLike], ids: Sequence[int], level: str | None = None) -> pd.DataFrame:
+    """A minimal reader of the 2021 Census Profile layout for small files (fixtures), with the
+    output shape of :func:`playbook.sources.census.extract`."""
+    frames = []
+    for path in map(Path, paths):
+        try:
+            if path.suffix.lower() == ".zip":
+                with zipfile.ZipFile(path) as zf:
+                    name = next(n for n in zf.namelist() if n.lower().endswith((".csv", ".tab")))
+                    raw = zf.read(name)
+            else:
+                raw = path.read_bytes()
+        except (OSError, zipfile.BadZipFile, StopIteration) as exc:
+            raise PlaybookError(f"cannot read the census profile: {exc}", path=path) from None
+        sep = "\t" if raw[:300].count(b"\t") > raw[:300].count(b",") else ","
+        frame = pd.read_csv(io.BytesIO(raw), sep=sep, encoding=ENCODING, dtype={"DGUID": str, "ALT_GEO_CODE": str},
+                            header=0, names=UNIQUE_HEADER_2021)
+        frames.append(frame)
+    long = pd.concat(frames, ignore_index=True)
+    long = long[long["CHARACTERISTIC_ID"].isin(ids)]
+    if level:
+        long = long[long["GEO_LEVEL"] == level]
+    keys = ["DGUID", "ALT_GEO_CODE", "GEO_LEVEL", "GEO_NAME"]
+    wide = long.pivot_table(index=keys, columns="CHARACTERISTIC_ID", values="C1_COUNT_TOTAL", aggfunc="first",
+                            sort=False, dropna=False)
+    wide.columns = [f"c{int(c)}" for c in wide.columns]
+    return wide.reset_index()
+
+
+def census_extract(paths: str | PathLike | Sequence[str | PathLike], level: str | None = None) -> pd.DataFrame:
+    """The C1 characteristics needed for compositions, one row per geography."""
+    paths = [paths] if isinstance(paths, str | PathLike) else list(paths)
+    try:
+        from playbook.sources.census import extract  # the census helper's streaming reader
+    except ImportError:
+        extract = _extract_small
+    return extract(paths, CENSUS_IDS, level=level)
+
+
+def compositions(extract: pd.DataFrame) -> pd.DataFrame:
+    """Area compositions from a census extract: ``DGUID, GEO_LEVEL, GEO_NAME, pruid, pop15, rural``,
+    the age shares ``age_15-24 ... age_65+`` (of people 15+) and the binary shares of :data:`MARGINS`
+    (fractions 0-1). Areas outside the ten provinces or without a population are dropped."""
+    need = {f"c{i}" for i in CENSUS_IDS} - set(extract.columns)
+    if need:
+        raise PlaybookError(f"census extract lacks {sorted(need)}", field="census",
+                            expected=f"characteristics {CENSUS_IDS}")
+    out = extract[["DGUID", "GEO_LEVEL", "GEO_NAME"]].copy()
+    out["pruid"] = parse_dguid(extract["DGUID"])["pruid"].astype("string")
+    pop15 = extract["c1998"].astype(float)
+    young = (extract["c14"] + extract["c15"]).astype(float)
+    old = extract["c24"].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a15, a65 = (young / pop15).clip(0, 1), (old / pop15).clip(0, 1)
+        middle = (1 - a15 - a65).clip(lower=0)
+        out["pop15"] = pop15
+        out["age_15-24"], out["age_65+"] = a15, a65
+        out["age_25-44"] = middle * SHARE_25_44_OF_25_64
+        out["age_45-64"] = middle * (1 - SHARE_25_44_OF_25_64)
+        for name, (num, den) in MARGINS.items():
+            out[name] = (extract[f"c{num}"].astype(float) / extract[f"c{den}"].astype(float)).clip(0, 1)
+    total = out[[f"age_{a}" for a in AGE_GROUPS]].sum(axis=1)
+    out[[f"age_{a}" for a in AGE_GROUPS]] = out[[f"age_{a}" for a in AGE_GROUPS]].div(total, axis=0)
+    out["rural"] = ~extract["cmauid"].notna() if "cmauid" in extract else extract["c1"].astype(float) < RURAL_POPULATION
+    out = out[out["pruid"].isin(CIUS_PROVINCES) & (out["pop15"] > 0)]
+    shares = [f"age_{a}" for a in AGE_GROUPS] + list(MARGINS)
+    # suppressed rates (tiny areas): the province's mean rate
+    prov = out.groupby("pruid")[shares].transform(lambda s: s.mean() if s.notna().any() else 0)
+    out[shares] = out[shares].fillna(prov)
+    return out.reset_index(drop=True)
+
+
+def demo_compositions(name: str = "demo_census_profile_2021") -> pd.DataFrame:
+    """CSD compositions from the embedded demo Census Profile (registry ``name``); while that file is
+    not embedded, from :func:`playbook.demo.census_stand_in.stand_in_extract` (same shape)."""
+    from playbook import datasets
+
+    if name in datasets.registry():
+        return compositions(census_extract(datasets.path(name), level="Census subdivision"))
+    from playbook.demo.census_stand_in import stand_in_extract
+
+    return compositions(stand_in_extract())

@@ -1,0 +1,60 @@
+"""Group views of the index: the E-Vulnerability Index for one population group, and group gaps.
+
+The three dimensions are read from the model-based small-area estimates (percent of people 15+):
+access = no home Internet; comfort = mean of "never used online government services" and
+"worried about privacy online"; skills = low digital skills. The group EVI of an area is the mean of
+its three dimension scores (0-100, higher = more e-vulnerable), on the same percent scale for every
+group so that groups can be compared; the gap is the group's score minus everyone's in the same
+area. Before a table leaves this module it passes :func:`playbook.privacy.protect`: areas where the
+group counts fewer than ``min_population`` people 15+ are suppressed, and counts are rounded.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from playbook import privacy
+from playbook.groups.sae import cells_of, fit_all, model_based, subgroup_mask
+
+DIMENSIONS = {
+    "access": ["no_home_internet"],
+    "comfort": ["never_online_gov", "privacy_worries"],
+    "skills": ["low_digital_skills"],
+}
+
+
+OUTCOMES = [o for dim in DIMENSIONS.values() for o in dim]
+
+
+def _scores(survey, comp, group: str, fits: dict, level: str, cells: tuple) -> pd.DataFrame:
+    mask = subgroup_mask(group)
+    parts = [model_based(survey, o, comp, subgroup=mask, betas=fits[o], cells=cells) for o in OUTCOMES]
+    est = pd.concat(parts, ignore_index=True)
+    est = est[est["level"] == level]
+    wide = est.pivot_table(index=["DGUID", "pruid"], columns="outcome", values="estimate", sort=False)
+    pop = est.drop_duplicates("DGUID").set_index("DGUID")["pop15"]
+    out = pd.DataFrame(index=wide.index)
+    for dim, cols in DIMENSIONS.items():
+        out[dim] = wide[cols].mean(axis=1)
+    out["evi"] = out[list(DIMENSIONS)].mean(axis=1)
+    out = out.reset_index()
+    out["group_population"] = out["DGUID"].map(pop).to_numpy()
+    return out
+
+
+def group_evi(survey, comp: pd.DataFrame, group: str, *, level: str = "Census subdivision",
+              n_replicates: int | None = 50, min_population: int = 40, rounding: int | None = 5,
+              fits: dict | None = None) -> pd.DataFrame:
+    """EVI and its dimensions for ``group`` in each area of ``level``, with the gap to everyone.
+
+    Columns: ``DGUID, pruid, access, comfort, skills, evi, group_population, evi_everyone, gap,
+    suppressed`` (scores in percent; ``gap`` in points). ``fits``: from :func:`playbook.groups.sae.fit_all`."""
+    fits = fits if fits is not None and set(OUTCOMES) <= set(fits) else fit_all(
+        survey, comp, OUTCOMES, n_replicates=n_replicates)
+    cells = cells_of(comp, survey)
+    mine = _scores(survey, comp, group, fits, level, cells)
+    everyone = _scores(survey, comp, "everyone", fits, level, cells)[["DGUID", "evi"]]
+    out = mine.merge(everyone.rename(columns={"evi": "evi_everyone"}), on="DGUID", how="left")
+    out["gap"] = out["evi"] - out["evi_everyone"]
+    return privacy.protect(out, counts=["group_population"], threshold=min_population, rounding=rounding,
+                           dependent=[*DIMENSIONS, "evi", "gap"])

@@ -1,0 +1,178 @@
+"""Write a release of the common database: DuckDB, (Geo)Parquet, CSV and a Frictionless package.
+
+Only :class:`Protected` tables can be written, and the only way to make one is
+:func:`protect_tables`, which applies the disclosure policy: a publication without disclosure
+control cannot be produced through this module or the CLI.
+
+A release is written into a temporary folder next to ``out`` and renamed into place at the end, so
+a failure leaves no half-written release (and an earlier one at the same place stays untouched).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from playbook.errors import PlaybookError
+from playbook.privacy import Policy, disclose
+
+DATABASE = "ddi.duckdb"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table to publish, its documentation and its disclosure rules (see :func:`privacy.disclose`)."""
+
+    name: str
+    frame: pd.DataFrame
+    title: dict[str, str]
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    primary_key: tuple[str, ...] = ()
+    counts: tuple[str, ...] = ()
+    dependent: tuple[str, ...] = ()
+    respondents: str | None = None
+    estimates: tuple[str, ...] = ()
+    margins: tuple[str, str, str] | None = None
+    geometry: str | None = None  # WKT column holding the table's geometry, if any
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A table after disclosure control; made only by :func:`protect_tables`."""
+
+    spec: TableSpec
+    frame: pd.DataFrame
+    _token: object = field(repr=False, compare=False, default=None)
+
+
+_TOKEN = object()
+
+
+def protect_tables(specs: list[TableSpec], policy: Policy) -> tuple[list[Protected], pd.DataFrame]:
+    """Apply ``policy`` to every table; return the protected tables and the suppression report."""
+    names = [s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise PlaybookError("two tables have the same name", field="name", expected="unique table names")
+    protected, reports = [], []
+    for spec in specs:
+        keys = list(spec.primary_key) or [spec.frame.columns[0]]
+        frame, report = disclose(spec.frame, name=spec.name, policy=policy, keys=keys, counts=spec.counts,
+                                 dependent=spec.dependent, respondents=spec.respondents,
+                                 estimates=spec.estimates, margins=spec.margins)
+        protected.append(Protected(spec, frame, _TOKEN))
+        if len(report):
+            report = report.assign(row=report[keys].astype(str).agg(" | ".join, axis=1)).drop(columns=keys)
+            reports.append(report[["table", "row", "column", "reason"]])
+    report = pd.concat(reports, ignore_index=True) if reports else pd.DataFrame(columns=["table", "row", "column", "reason"])
+    return protected, report
+
+
+def _check(tables: list[Protected]) -> None:
+    for t in tables:
+        if not isinstance(t, Protected) or t._token is not _TOKEN:
+            raise PlaybookError("a table reached publication without disclosure control", field=getattr(t, "name", "?"),
+                                expected="tables made by playbook.publish.protect_tables")
+
+
+FRICTIONLESS_TYPES = {"i": "integer", "u": "integer", "f": "number", "b": "boolean", "M": "datetime", "O": "string"}
+
+
+def _field_type(series: pd.Series) -> str:
+    return FRICTIONLESS_TYPES.get(series.dtype.kind, "string")
+
+
+def datapackage(tables: list[Protected], metadata: dict, lang: str = "en") -> dict:
+    """A Frictionless Data Package describing every CSV and Parquet file of the release."""
+    resources = []
+    for t in tables:
+        fields = [{"name": c, "type": _field_type(t.frame[c]),
+                   "description": t.spec.columns.get(c, {}).get(lang, "")} for c in t.frame.columns]
+        schema = {"fields": fields, "missingValues": [""]}
+        if t.spec.primary_key:
+            schema["primaryKey"] = list(t.spec.primary_key)
+        resources.append({"name": t.spec.name, "path": f"csv/{t.spec.name}.csv", "format": "csv", "mediatype": "text/csv",
+                          "encoding": "utf-8", "title": t.spec.title.get(lang, t.spec.name),
+                          "description": t.spec.title.get("fr", ""), "schema": schema})
+        resources.append({"name": f"{t.spec.name}-parquet", "path": f"parquet/{t.spec.name}.parquet",
+                          "format": "parquet", "mediatype": "application/vnd.apache.parquet",
+                          "title": t.spec.title.get(lang, t.spec.name)})
+    return {
+        "name": "ddi-playbook-common-database",
+        "title": metadata.get("title", "DDI playbook common database"),
+        "version": metadata.get("release", "0"),
+        "licenses": [{"name": "OGL-Canada-2.0", "title": "Open Government Licence - Canada",
+                      "path": "https://open.canada.ca/en/open-government-licence-canada"}],
+        "description": metadata.get("description", ""),
+        "resources": resources,
+    }
+
+
+def _write_duckdb(path: Path, tables: list[Protected], metadata: dict, report: pd.DataFrame,
+                  views: dict[str, str], lang: str) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        for t in tables:
+            con.register("_frame", t.frame)
+            con.execute(f'CREATE TABLE "{t.spec.name}" AS SELECT * FROM _frame')
+            con.unregister("_frame")
+            con.execute(f"COMMENT ON TABLE \"{t.spec.name}\" IS '{_sql_text(t.spec.title.get(lang, ''))}'")
+            for column, text in t.spec.columns.items():
+                if column in t.frame.columns and text.get(lang):
+                    con.execute(f"COMMENT ON COLUMN \"{t.spec.name}\".\"{column}\" IS '{_sql_text(text[lang])}'")
+        meta = pd.DataFrame({"key": list(metadata), "value": [str(v) for v in metadata.values()]})
+        con.register("_meta", meta)
+        con.execute("CREATE TABLE metadata AS SELECT * FROM _meta")
+        con.register("_report", report.astype(str))
+        con.execute("CREATE TABLE disclosure_report AS SELECT * FROM _report")
+        for name, sql in views.items():
+            con.execute(f'CREATE VIEW "{name}" AS {sql}')
+    finally:
+        con.close()
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def write_release(tables: list[Protected], report: pd.DataFrame, out: str | Path, *, metadata: dict,
+                  views: dict[str, str] | None = None, lang: str = "en") -> Path:
+    """Write the release into ``out`` (replaced as a whole); return ``out``."""
+    _check(tables)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (work / "csv").mkdir()
+        (work / "parquet").mkdir()
+        for t in tables:
+            t.frame.to_csv(work / "csv" / f"{t.spec.name}.csv", index=False, encoding="utf-8")
+            if t.spec.geometry:
+                _write_geoparquet(t, work / "parquet" / f"{t.spec.name}.parquet")
+            else:
+                t.frame.to_parquet(work / "parquet" / f"{t.spec.name}.parquet", index=False)
+        report.to_csv(work / "disclosure_report.csv", index=False, encoding="utf-8")
+        _write_duckdb(work / DATABASE, tables, metadata, report, views or {}, lang)
+        package = datapackage(tables, metadata, lang)
+        (work / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False), encoding="utf-8")
+        work.chmod(0o755)  # mkdtemp makes it private; a release is for sharing
+        if out.exists():
+            shutil.rmtree(out)
+        work.rename(out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return out
+
+
+def _write_geoparquet(t: Protected, path: Path) -> None:
+    import geopandas as gpd
+
+    frame = t.frame.copy()
+    geometry = gpd.GeoSeries.from_wkt(frame.pop(t.spec.geometry), crs="EPSG:4326")
+    gpd.GeoDataFrame(frame, geometry=geometry).to_parquet(path, index=False)

@@ -1,0 +1,75 @@
+"""evi_compare and evi_results on a small table, with the index engine."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from playbook import evi, evi_compare, evi_results
+
+
+@pytest.fixture
+def csd(indicator_data):
+    return evi.at_level(indicator_data, "csd")
+
+
+def test_variants_and_rank_changes(csd):
+    results = evi_compare.variants(
+        None,
+        csd,
+        {"spec": {}, "geo": {"normalise": {"method": "minmax", "range": [1, 100]}, "aggregate": {"method": "geometric"}}},
+    )
+    table = evi_compare.rank_changes(results, base="spec", top=5, lang="en").set_index("Variant")
+    assert table.loc["spec", "Mean rank shift"] == 0 and table.loc["spec", "Top 5 kept"] == 5
+    assert table.loc["spec", "Rank correlation with the default"] == pytest.approx(1)
+    assert 0 < table.loc["geo", "Rank correlation with the default"] < 1
+
+
+def test_top_areas_pass_disclosure_control(csd):
+    data = csd.copy()
+    result = evi_compare.build(None, data)
+    first = result.scores.sort_values("rank")["DGUID"].iloc[0]
+    data.loc[data["DGUID"] == first, "population"] = 5.0  # under the threshold of 10
+    table = evi_compare.top_areas(result, data, 3, lang="en")
+    assert np.isnan(table.loc[0, "Population, 2021"]) and np.isnan(table.loc[0, "E-Vulnerability Index"])
+    assert (table.loc[1:, "Population, 2021"] % 10 == 0).all()
+    assert table["Rank"].tolist() == [1, 2, 3]
+
+
+def test_rollup_is_population_weighted(csd):
+    result = evi_compare.build(None, csd)
+    provinces = evi_results.rollup(result, "pruid", lang="fr").set_index("pruid")
+    units = result.scores.merge(csd[["DGUID", "pruid", "population"]], on="DGUID")
+    ab = units[units["pruid"] == "48"]
+    expected = (ab["score"] * ab["population"]).sum() / ab["population"].sum()
+    assert provinces.loc["48", "score"] == pytest.approx(expected)
+    assert provinces.loc["24", "name"] == "Québec"
+    assert sorted(provinces["rank"].tolist()) == list(range(1, 14))
+
+
+def test_area_classes_from_the_sac():
+    data = pd.DataFrame({"sac_type": [1, 3, 4, 5, 6, 8, None]})
+    classes = evi_results.area_classes(data, "en").str.split(" ").str[0].tolist()
+    assert classes[:6] == ["Urban", "Urban", "Rural", "Rural", "Remote", "Remote"] and pd.isna(classes[6])
+
+
+def test_export_writes_csv_excel_geojson(csd, tmp_path):
+    import geopandas as gpd
+    from openpyxl import load_workbook
+    from shapely.geometry import Point
+
+    result = evi_compare.build(None, csd)
+    table = evi_results.published(result, csd, lang="en")
+    shapes = gpd.GeoDataFrame({"DGUID": ["x"], "score": [1.0]}, geometry=[Point(0, 0)], crs="EPSG:4326")
+    written = evi_results.export({"csd": table}, tmp_path, shapes={"points": shapes}, source="Source: test.")
+    assert sorted(p.name for p in written) == ["evi.xlsx", "evi_csd.csv", "evi_points.geojson"]
+    assert load_workbook(tmp_path / "evi.xlsx").sheetnames == ["source", "csd"]
+    back = pd.read_csv(tmp_path / "evi_csd.csv", encoding="utf-8-sig")
+    assert len(back) == len(csd) and "E-Vulnerability Index" in back.columns
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_compensation_example_by_hand():
+    table = evi_compare.compensation_example("en").set_index("Area")
+    assert table.loc["B", "Arithmetic mean"] == pytest.approx(50)
+    assert table.loc["B", "Geometric mean"] == pytest.approx((90 * 10 * 50) ** (1 / 3))
+    assert table.loc["B", "Minimum (non-compensatory)"] == pytest.approx(10)

@@ -1,0 +1,242 @@
+"""The geographic attribute file reader, the hierarchy and roll-ups, on hand-made files and the demo."""
+
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from playbook.errors import PlaybookError
+from playbook.geo.attributes import COLUMNS_2021, read_units
+from playbook.geo.hierarchy import make_dguid, read_hierarchy, rollup
+
+# Dissemination blocks: (PRUID, CDUID, CSDUID, CSDNAME, DAUID, SACTYPE, CMAUID, CMATYPE, DBPOP)
+BLOCKS = [
+    ("11", "1102", "1102075", "Charlottetown", "11020001", "3", "105", "D", "100"),
+    ("11", "1102", "1102075", "Charlottetown", "11020001", "3", "105", "D", "50"),
+    ("11", "1102", "1102075", "Charlottetown", "11020002", "3", "105", "D", "250"),
+    ("11", "1102", "1102080", "Stratford", "11020003", "5", "", "H", "400"),
+    ("24", "2466", "2466023", "Montréal", "24660001", "1", "462", "B", "1000"),
+    ("24", "2466", "2466023", "Montréal", "24660002", "1", "462", "B", ""),
+    ("24", "2498", "2498012", "Kuujjuaq", "24980001", "7", "", "J", "2000"),
+]
+
+
+def write_gaf(path, rows=BLOCKS, columns=COLUMNS_2021, encoding="cp1252"):
+    frame = pd.DataFrame("", index=range(len(rows)), columns=COLUMNS_2021)
+    for i, (pr, cd, csd, name, da, sac, cma, cmatype, pop) in enumerate(rows):
+        frame.loc[
+            i,
+            [
+                "PRUID_PRIDU",
+                "CDUID_DRIDU",
+                "CSDUID_SDRIDU",
+                "CSDNAME_SDRNOM",
+                "DAUID_ADIDU",
+                "SACTYPE_CSSGENRE",
+                "CMAUID_RMRIDU",
+                "CMATYPE_RMRGENRE",
+                "DBPOP2021_IDPOP2021",
+            ],
+        ] = [pr, cd, csd, name, da, sac, cma, cmatype, pop]
+        frame.loc[i, "DBUID_IDIDU"] = f"{da}{i:03d}"
+        frame.loc[i, "PRENAME_PRANOM"] = {"11": "Prince Edward Island", "24": "Quebec"}[pr]
+    frame[columns].to_csv(path, index=False, encoding=encoding, lineterminator="\r\n")
+    return path
+
+
+@pytest.fixture
+def gaf(tmp_path):
+    return write_gaf(tmp_path / "2021_92-151_X.csv")
+
+
+def test_units_sum_block_populations(gaf):
+    units = read_units(gaf).set_index("dauid")
+    assert units.loc["11020001", "population"] == 150
+    assert units.loc["24660002", "population"] == 0
+    assert units.loc["24660001", "csd_name"] == "Montréal"
+    assert len(units) == 6
+
+
+def test_hierarchy_levels_and_parents(gaf):
+    h = read_hierarchy(gaf).set_index("DGUID")
+    assert h["level"].value_counts().to_dict() == {
+        "Dissemination area": 6,
+        "Census subdivision": 4,
+        "Census division": 3,
+        "Province": 2,
+        "Census agglomeration": 1,
+        "Census metropolitan area": 1,
+        "Country": 1,
+    }
+    da = h.loc["2021S051211020002"]
+    assert (da["csduid"], da["cduid"], da["pruid"], da["cmauid"], da["sac_type"]) == ("1102075", "1102", "11", "105", 3)
+    assert h.loc["2021S051211020002", "cma_dguid"] == "2021S0504105"
+    assert h.loc["2021A00051102080", "sac_type"] == 5 and pd.isna(h.loc["2021A00051102080", "cmauid"])
+    assert h.loc["2021A00052498012", "sac_type"] == 7
+    assert h.loc["2021A00051102075", "population"] == 400
+    assert h.loc["2021A0003" + "1102", "population"] == 800
+    assert h.loc["2021A000224", "population"] == 3000
+    assert h.loc["2021A000011124", "population"] == 3800
+    assert h.loc["2021S0503462", "population"] == 1000 and h.loc["2021S0503462", "level"] == "Census metropolitan area"
+
+
+def test_zip_as_published(tmp_path, gaf):
+    archive = tmp_path / "2021_92-151_X.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(gaf, "2021_92-151_X.csv")
+        z.writestr("README.txt", "notes")
+    assert len(read_hierarchy(archive)) == 18
+
+
+def test_rollup_by_hand(gaf):
+    h = read_hierarchy(gaf)
+    da = pd.DataFrame(
+        {
+            "DGUID": make_dguid("Dissemination area", pd.Series(["11020001", "11020002", "11020003", "24660001", "24980001"])),
+            "rate": [10.0, 20.0, 40.0, 5.0, np.nan],
+            "people": [100.0, 300.0, 600.0, 1000.0, 2000.0],
+        }
+    )
+    csd = rollup(da, "rate", "people", to="Census subdivision", hierarchy=h).set_index("DGUID")
+    assert csd.loc["2021A00051102075", "rate"] == pytest.approx((10 * 100 + 20 * 300) / 400)
+    assert pd.isna(csd.loc["2021A00052498012", "rate"])  # only missing values: no mean
+    pr = rollup(da, ["rate"], "people", to="Province", hierarchy=h).set_index("DGUID")
+    assert pr.loc["2021A000211", "rate"] == pytest.approx(31.0)  # (10 x 100 + 20 x 300 + 40 x 600) / 1000
+    assert pr.loc["2021A000211", "people"] == 1000 and pr.loc["2021A000211", "level"] == "Province"
+    assert pr.loc["2021A000224", "rate"] == 5.0  # Kuujjuaq's missing value does not count
+    cma = rollup(da, "rate", "people", to="CMA/CA", hierarchy=h).set_index("DGUID")
+    assert cma.index.tolist() == ["2021S0504105", "2021S0503462"]
+    assert cma.loc["2021S0504105", "level"] == "Census agglomeration"
+    canada = rollup(da, "rate", "people", to="Country", hierarchy=h)
+    assert canada["rate"].iloc[0] == pytest.approx((1000 + 6000 + 24000 + 5000) / 2000)
+    # A table that already carries the parent code needs no hierarchy.
+    tidy = pd.DataFrame({"pruid": ["11", "11", "60"], "v": [1.0, 3.0, 2.0], "w": [1.0, 3.0, 5.0]})
+    out = rollup(tidy, "v", "w", to="Province")
+    assert out["v"].tolist() == [2.5, 2.0] and out["level"].tolist() == ["Province", "Territory"]
+
+
+def test_rollup_errors(gaf):
+    h = read_hierarchy(gaf)
+    with pytest.raises(PlaybookError, match="unknown level 'Ward'"):
+        rollup(pd.DataFrame({"DGUID": [], "v": [], "w": []}), "v", "w", to="Ward", hierarchy=h)
+    with pytest.raises(PlaybookError, match="'2021A00059999999' is not in the hierarchy"):
+        rollup(pd.DataFrame({"DGUID": ["2021A00059999999"], "v": [1.0], "w": [1.0]}), "v", "w", to="Province", hierarchy=h)
+    with pytest.raises(PlaybookError, match="field 'people'"):
+        rollup(pd.DataFrame({"DGUID": ["x"], "v": [1.0]}), "v", "people", hierarchy=h)
+
+
+def test_missing_column_named(tmp_path):
+    path = write_gaf(tmp_path / "gaf.csv", columns=[c for c in COLUMNS_2021 if c != "SACTYPE_CSSGENRE"])
+    with pytest.raises(PlaybookError) as err:
+        read_hierarchy(path)
+    assert "gaf.csv" in str(err.value) and "row 1" in str(err.value) and "field 'SACTYPE_CSSGENRE'" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "index,position,value,field",
+    [
+        (3, 2, "110208", "CSDUID_SDRIDU"),
+        (5, 5, "9", "SACTYPE_CSSGENRE"),
+        (2, 8, "12a", "DBPOP2021_IDPOP2021"),
+        (4, 1, "2566", "CDUID_DRIDU"),
+    ],
+)
+def test_bad_value_names_row_and_field(tmp_path, index, position, value, field):
+    rows = [list(r) for r in BLOCKS]
+    rows[index][position] = value
+    path = write_gaf(tmp_path / "gaf.csv", rows=[tuple(r) for r in rows])
+    with pytest.raises(PlaybookError) as err:
+        read_hierarchy(path)
+    text = str(err.value)
+    assert f"row {index + 2}" in text and f"field '{field}'" in text and f"'{value}'" in text
+
+
+def test_short_row(tmp_path, gaf):
+    lines = gaf.read_bytes().split(b"\r\n")
+    lines[4] = b",".join(lines[4].split(b",")[:20])
+    path = tmp_path / "short.csv"
+    path.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(PlaybookError, match=r"short.csv, row 5: row has 20 fields \(expected 63 fields\)"):
+        read_hierarchy(path)
+
+
+def test_da_in_two_csds(tmp_path):
+    rows = BLOCKS + [("11", "1102", "1102080", "Stratford", "11020001", "5", "", "H", "10")]
+    with pytest.raises(PlaybookError, match="11020001 lies in more than one census subdivision"):
+        read_hierarchy(write_gaf(tmp_path / "gaf.csv", rows=rows))
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"not a zip", "cannot open the zip"),
+        (None, "holds 2 CSV files"),
+    ],
+)
+def test_bad_zips(tmp_path, gaf, content, message):
+    path = tmp_path / "gaf.zip"
+    if content is None:
+        with zipfile.ZipFile(path, "w") as z:
+            z.write(gaf, "a.csv")
+            z.write(gaf, "b.csv")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(PlaybookError, match=message):
+        read_hierarchy(path)
+
+
+def test_empty_and_missing_files(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text(",".join(COLUMNS_2021) + "\r\n", encoding="cp1252")
+    with pytest.raises(PlaybookError, match="no rows"):
+        read_hierarchy(empty)
+    with pytest.raises(PlaybookError, match="cannot read"):
+        read_hierarchy(tmp_path / "nope.csv")
+
+
+def test_demo_file_has_the_real_geography():
+    h = read_hierarchy()
+    counts = h["level"].value_counts()
+    assert counts["Census subdivision"] == 5161 and counts["Dissemination area"] == 319
+    assert counts["Census division"] == 293 and counts["Province"] + counts["Territory"] == 13
+    assert h.loc[h["level"] == "Country", "population"].iloc[0] == 36_991_981
+    pei = h[h["level"] == "Dissemination area"]
+    assert (pei["pruid"] == "11").all() and pei["csduid"].str.startswith("11").all()
+    csd = h[h["level"] == "Census subdivision"]
+    assert csd["sac_type"].between(1, 8).all() and csd["sac_synthetic"].all()
+    toronto = csd.set_index("csduid").loc["3520005"]
+    assert toronto["cmauid"] == "535" and toronto["sac_type"] == 1 and toronto["cma_dguid"] == "2021S0503535"
+    assert (csd.loc[csd["pruid"].isin(["60", "61", "62"]) & csd["cmauid"].isna(), "sac_type"] == 8).all()
+
+
+def test_dguid_type_and_builder():
+    from playbook.geo.hierarchy import parse_dguid
+
+    parsed = parse_dguid(pd.Series(["2021A00053520005", "2021S051211020001", "2021S0504105"]))
+    assert parsed["type"].tolist() == ["A", "S", "S"]
+    assert parsed["geo_level"].tolist() == ["Census subdivision", "Dissemination area", "Census agglomeration"]
+    assert make_dguid("Territory", pd.Series(["62"])).tolist() == ["2021A000262"]
+    assert make_dguid("Country", pd.Series(["01"])).tolist() == ["2021A000011124"]
+
+
+def test_hierarchy_cli(tmp_path, gaf, capsys):
+    from playbook import cli
+
+    out = tmp_path / "h.csv"
+    assert cli.main(["hierarchy", str(gaf), "--out", str(out), "--level", "Census subdivision"]) == 0
+    table = pd.read_csv(out, dtype=str)
+    assert table["csduid"].tolist() == ["1102075", "1102080", "2466023", "2498012"]
+    assert "wrote 4 geographies" in capsys.readouterr().out
+
+
+def test_hierarchy_cli_bad_file_leaves_nothing(tmp_path, capsys):
+    from playbook import cli
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("PRUID_PRIDU,CDUID_DRIDU\r\n10,1001\r\n", encoding="cp1252")
+    out = tmp_path / "h.csv"
+    assert cli.main(["hierarchy", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "bad.csv, row 1, field 'CSDUID_SDRIDU'" in err and "\n" not in err
+    assert list(tmp_path.iterdir()) == [bad]

@@ -1,0 +1,104 @@
+"""Publishing mechanics on small tables: disclosure control is unavoidable, files are complete,
+the Frictionless package validates, and PostgreSQL releases are idempotent and atomic."""
+
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+
+from playbook.errors import PlaybookError
+from playbook.privacy import Policy
+from playbook.publish import postgres
+from playbook.publish.release import Protected, TableSpec, protect_tables, write_release
+
+
+@pytest.fixture
+def specs():
+    areas = pd.DataFrame({"DGUID": ["A", "B", "C"], "population": [1234, 7, 560], "score": [80.5, 20.1, 55.0],
+                          "geometry": ["POINT (-75 45)", "POINT (-79 43)", "POINT (-123 49)"]})
+    groups = pd.DataFrame({"province": ["10", "10", "11", "11"], "group": ["seniors", "youth"] * 2,
+                           "count": [4, 40, 55, 65], "respondents": [90, 12, 60, 70], "rate": [1.0, 2.0, 3.0, 4.0]})
+    return [
+        TableSpec("areas", areas, {"en": "Areas", "fr": "Zones"},
+                  {"score": {"en": "Index score", "fr": "Note de l'indice"}}, primary_key=("DGUID",),
+                  counts=("population",), dependent=("score",), geometry="geometry"),
+        TableSpec("groups", groups, {"en": "Groups", "fr": "Groupes"}, primary_key=("province", "group"),
+                  counts=("count",), respondents="respondents", estimates=("rate",), margins=("province", "group", "count")),
+    ]
+
+
+@pytest.fixture
+def release(specs, tmp_path):
+    tables, report = protect_tables(specs, Policy(threshold=10, min_respondents=30, rounding_base=5, seed=3))
+    out = write_release(tables, report, tmp_path / "release", metadata={"release": "r1", "synthetic": True},
+                        views={"v_top": "SELECT DGUID, score FROM areas ORDER BY score DESC"})
+    return out, tables, report
+
+
+def test_release_holds_every_format_with_disclosure_applied(release):
+    out, tables, report = release
+    assert {p.name for p in out.iterdir()} == {"ddi.duckdb", "csv", "parquet", "datapackage.json", "disclosure_report.csv"}
+    con = duckdb.connect(str(out / "ddi.duckdb"), read_only=True)
+    areas = con.execute("SELECT * FROM areas ORDER BY DGUID").df()
+    assert areas["population"].isna().tolist() == [False, True, False]  # 7 < 10
+    assert pd.isna(areas.loc[1, "score"]) and areas.loc[0, "score"] == 80.5
+    assert (areas["population"].dropna() % 5 == 0).all()
+    assert con.execute("SELECT count(*) FROM v_top").fetchone()[0] == 3
+    comment = con.execute("SELECT comment FROM duckdb_columns() WHERE table_name='areas' AND column_name='score'").fetchone()
+    assert comment[0] == "Index score"
+    assert dict(con.execute("SELECT key, value FROM metadata").fetchall())["synthetic"] == "True"
+    reasons = set(map(tuple, con.execute("SELECT \"table\", reason FROM disclosure_report").fetchall()))
+    assert {("areas", "threshold"), ("groups", "threshold"), ("groups", "respondents"), ("groups", "complementary")} <= reasons
+    import geopandas as gpd
+    assert gpd.read_parquet(out / "parquet" / "areas.parquet").crs.to_epsg() == 4326
+    assert len(pd.read_csv(out / "csv" / "groups.csv")) == 4
+
+
+def test_frictionless_package_validates(release):
+    frictionless = pytest.importorskip("frictionless")
+    out, _, _ = release
+    package = json.loads((out / "datapackage.json").read_text())
+    assert {r["name"] for r in package["resources"]} >= {"areas", "groups"}
+    csv_only = {**package, "resources": [r for r in package["resources"] if r["format"] == "csv"]}
+    (out / "csv-package.json").write_text(json.dumps(csv_only))
+    report = frictionless.validate(str(out / "csv-package.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_unprotected_tables_cannot_be_published(specs, tmp_path):
+    fake = Protected(specs[0], specs[0].frame)
+    with pytest.raises(PlaybookError, match="without disclosure control"):
+        write_release([fake], pd.DataFrame(), tmp_path / "x", metadata={})
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_failed_write_leaves_the_previous_release(release, specs, monkeypatch):
+    out, tables, report = release
+    before = sorted(p.name for p in (out / "csv").iterdir())
+    monkeypatch.setattr("playbook.publish.release.datapackage", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        write_release(tables, report, out, metadata={"release": "r2"})
+    assert sorted(p.name for p in (out / "csv").iterdir()) == before
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".release.")]
+
+
+def test_postgres_release_is_idempotent_and_atomic(release, postgres_url):
+    import psycopg
+
+    _, tables, report = release
+    first = postgres.load(tables, report, postgres_url, release="2026.1", metadata={"synthetic": True})
+    again = postgres.load(tables, report, postgres_url, release="2026.1", metadata={"synthetic": True})
+    assert first["tables"] == again["tables"]
+    with psycopg.connect(postgres_url) as conn:
+        rows = conn.execute("SELECT count(*) FROM ddi.areas WHERE release = '2026.1'").fetchone()[0]
+        assert rows == 3  # replaced, not appended
+        assert conn.execute("SELECT count(*) FROM ddi.releases WHERE release = '2026.1'").fetchone()[0] == 1
+        if first["postgis"]:
+            assert conn.execute("SELECT ST_SRID(geometry) FROM ddi.areas LIMIT 1").fetchone()[0] == 4326
+    broken = Protected(tables[1].spec, tables[1].frame.assign(count="not a number"), tables[1]._token)
+    with pytest.raises(psycopg.Error):
+        postgres.load([tables[0], broken], report, postgres_url, release="2026.1", metadata={})
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT count(*) FROM ddi.latest_areas").fetchone()[0] == 3
+        assert conn.execute("SELECT count(*) FROM ddi.groups WHERE release = '2026.1'").fetchone()[0] == 4
