@@ -195,6 +195,7 @@ def build_book(
     strict: bool = True,
     root: Path = ROOT,
     jurisdiction: str | Path | None = None,
+    execute_only: tuple[str, ...] | None = None,
 ) -> Path:
     """Build the site into ``<path_output>/_build/html`` (one folder per language plus a landing
     page) and return that folder; with ``jurisdiction`` (a profile code or file), build that
@@ -202,6 +203,8 @@ def build_book(
 
     ``execute`` is ``cache`` (re-run changed notebooks), ``force`` (re-run all) or ``off``.
     ``strict`` turns every Sphinx warning into an error (``-W -n --keep-going``).
+    ``execute_only`` (notebook paths relative to the repository) executes just those notebooks; the
+    others are rendered without outputs — for tests that only look at some pages.
     """
     if execute not in EXECUTE_MODES:
         raise PlaybookError(f"unknown execution mode '{execute}'", field="execute", expected=" | ".join(EXECUTE_MODES))
@@ -220,6 +223,11 @@ def build_book(
         if execute == "cache" and (not stamp.exists() or stamp.read_text() != current):
             shutil.rmtree(work / "_build" / ".jupyter_cache", ignore_errors=True)
         config = jurisdiction_config(language_config(base, lang, execute, static_dir), profile, lang)
+        if execute_only is not None:
+            skipped = sorted({p.relative_to(root).as_posix() for p in root.glob("**/*.ipynb")
+                              if not {".venv", "_build", "node_modules"} & set(p.relative_to(root).parts)}
+                             - set(execute_only))
+            config["execute"]["exclude_patterns"] = skipped
         built = _run_jupyter_book(root, work, config, lang, strict, profile=profile)
         stamp.write_text(current)
         shutil.rmtree(site / lang, ignore_errors=True)

@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "playbook.jurisdiction_cli",
     "playbook.templates",
     "playbook.groups.cli",
+    "playbook.publish.cli",
 ]
 
 

@@ -160,6 +160,7 @@ def write_release(tables: list[Protected], report: pd.DataFrame, out: str | Path
         _write_duckdb(work / DATABASE, tables, metadata, report, views or {}, lang)
         package = datapackage(tables, metadata, lang)
         (work / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False), encoding="utf-8")
+        work.chmod(0o755)  # mkdtemp makes it private; a release is for sharing
         if out.exists():
             shutil.rmtree(out)
         work.rename(out)
