@@ -39,7 +39,8 @@ def test_chapter_has_its_sections_in_order(path):
     assert -1 not in positions, f"{path}: missing {[s for s, p in zip(SECTIONS, positions, strict=True) if p < 0]}"
     assert positions == sorted(positions), f"{path}: sections out of order"
     checklist = text.split("## Checklist", 1)[1]
-    assert len(re.findall(r"^- \[ \] ", checklist, flags=re.M)) >= 3
+    assert len(re.findall(r"^- ☐ ", checklist, flags=re.M)) >= 3
+    assert "- [ ]" not in text, "use '- ☐' (Markdown task lists render checkboxes without accessible labels)"
     questions = text.split("## Questions to discuss", 1)[1].split("## Checklist")[0]
     assert len(re.findall(r"^\d+\. ", questions, flags=re.M)) >= 3
 
