@@ -187,6 +187,13 @@ def landing_page(langs: tuple[str, ...] = i18n.LANGUAGES, profile: jur.Profile |
 """
 
 
+def not_executed(root: Path, execute_only: tuple[str, ...]) -> list[str]:
+    """The notebooks of the book (as exclusion patterns) that are not in ``execute_only``."""
+    notebooks = sorted(p.relative_to(root).as_posix() for folder in ("notebooks", "book")
+                       for p in (root / folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    return [nb for nb in notebooks if nb.removesuffix(".ipynb") not in execute_only]
+
+
 def build_book(
     *,
     langs: tuple[str, ...] = i18n.LANGUAGES,
@@ -195,6 +202,7 @@ def build_book(
     strict: bool = True,
     root: Path = ROOT,
     jurisdiction: str | Path | None = None,
+    execute_only: tuple[str, ...] | None = None,
 ) -> Path:
     """Build the site into ``<path_output>/_build/html`` (one folder per language plus a landing
     page) and return that folder; with ``jurisdiction`` (a profile code or file), build that
@@ -202,6 +210,8 @@ def build_book(
 
     ``execute`` is ``cache`` (re-run changed notebooks), ``force`` (re-run all) or ``off``.
     ``strict`` turns every Sphinx warning into an error (``-W -n --keep-going``).
+    ``execute_only`` (a quick preview, used by tests) lists the notebooks to execute, as paths
+    without suffix such as ``notebooks/00-getting-started``; the others are shown without outputs.
     """
     if execute not in EXECUTE_MODES:
         raise PlaybookError(f"unknown execution mode '{execute}'", field="execute", expected=" | ".join(EXECUTE_MODES))
@@ -220,6 +230,8 @@ def build_book(
         if execute == "cache" and (not stamp.exists() or stamp.read_text() != current):
             shutil.rmtree(work / "_build" / ".jupyter_cache", ignore_errors=True)
         config = jurisdiction_config(language_config(base, lang, execute, static_dir), profile, lang)
+        if execute_only is not None:
+            config["execute"]["exclude_patterns"] = not_executed(root, execute_only)
         built = _run_jupyter_book(root, work, config, lang, strict, profile=profile)
         stamp.write_text(current)
         shutil.rmtree(site / lang, ignore_errors=True)

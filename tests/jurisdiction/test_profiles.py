@@ -149,3 +149,23 @@ def test_jurisdiction_config_titles_the_edition_and_sets_substitutions():
     assert mb["title"] == "Guide sur les renseignements axés sur les données — Manitoba"
     assert mb["parse"]["myst_substitutions"]["oversight_body"] == "Ombudsman du Manitoba"
     assert mb["parse"]["myst_substitutions"]["lang"] == "fr"
+
+
+def test_filter_keeps_a_geodataframe_a_geodataframe():
+    geopandas = pytest.importorskip("geopandas")
+    from shapely.geometry import Point
+
+    areas = geopandas.GeoDataFrame({"DGUID": ["2021A000246", "2021A000235"]},
+                                   geometry=[Point(0, 0), Point(1, 1)], crs="EPSG:3347")
+    kept = jur.load("mb").filter(areas)
+    assert isinstance(kept, geopandas.GeoDataFrame) and kept["DGUID"].tolist() == ["2021A000246"]
+    assert kept.crs == areas.crs
+
+
+def test_not_executed_lists_every_other_notebook():
+    from playbook.build import not_executed
+
+    patterns = not_executed(jur.ROOT, ("notebooks/00-getting-started",))
+    assert "notebooks/00-getting-started.ipynb" not in patterns
+    assert "book/05-access-and-privacy/legal-framework.ipynb" in patterns
+    assert all(p.endswith(".ipynb") for p in patterns)
