@@ -72,6 +72,12 @@ def _jupyter_book() -> str:
     return str(exe)
 
 
+def _french_bibfile(name: str) -> str:
+    """``references.bib`` -> ``references.fr.bib`` when that file exists, else ``name``."""
+    french = Path(name).with_suffix(".fr.bib")
+    return french.as_posix() if (ROOT / french).exists() else name
+
+
 def language_config(base: dict, lang: str, execute: str, static_dir: Path | None = None) -> dict:
     """The book configuration for one language edition: ``base`` (``_config.yml``) with the
     title, Sphinx language, message catalogues, footer and switcher context of ``lang``, and the
@@ -82,6 +88,10 @@ def language_config(base: dict, lang: str, execute: str, static_dir: Path | None
     config.setdefault("execute", {})["execute_notebooks"] = execute
     config.setdefault("html", {})["extra_footer"] = i18n.t("site_footer", lang)
     config.setdefault("parse", {}).setdefault("myst_substitutions", {})["lang"] = lang
+    if lang == "fr" and config.get("bibtex_bibfiles"):
+        # The French bibliography: same keys, official French titles, French connecting words
+        # (style registered by playbook.site, see playbook.bibliography).
+        config["bibtex_bibfiles"] = [_french_bibfile(name) for name in config["bibtex_bibfiles"]]
     sphinx = config.setdefault("sphinx", {})
     sphinx["recursive_update"] = True
     extensions = sphinx.setdefault("extra_extensions", []) or []
@@ -98,6 +108,7 @@ def language_config(base: dict, lang: str, execute: str, static_dir: Path | None
         {
             **offline,
             "language": lang,
+            **({"bibtex_default_style": "playbook_fr"} if lang == "fr" else {}),
             "locale_dirs": ["locales/"],
             "gettext_compact": False,
             "html_context": {
@@ -187,13 +198,6 @@ def landing_page(langs: tuple[str, ...] = i18n.LANGUAGES, profile: jur.Profile |
 """
 
 
-def not_executed(root: Path, execute_only: tuple[str, ...]) -> list[str]:
-    """The notebooks of the book (as exclusion patterns) that are not in ``execute_only``."""
-    notebooks = sorted(p.relative_to(root).as_posix() for folder in ("notebooks", "book")
-                       for p in (root / folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    return [nb for nb in notebooks if nb.removesuffix(".ipynb") not in execute_only]
-
-
 def build_book(
     *,
     langs: tuple[str, ...] = i18n.LANGUAGES,
@@ -210,8 +214,8 @@ def build_book(
 
     ``execute`` is ``cache`` (re-run changed notebooks), ``force`` (re-run all) or ``off``.
     ``strict`` turns every Sphinx warning into an error (``-W -n --keep-going``).
-    ``execute_only`` (a quick preview, used by tests) lists the notebooks to execute, as paths
-    without suffix such as ``notebooks/00-getting-started``; the others are shown without outputs.
+    ``execute_only`` (notebook paths relative to the repository) executes just those notebooks; the
+    others are rendered without outputs — for tests that only look at some pages.
     """
     if execute not in EXECUTE_MODES:
         raise PlaybookError(f"unknown execution mode '{execute}'", field="execute", expected=" | ".join(EXECUTE_MODES))
@@ -231,7 +235,10 @@ def build_book(
             shutil.rmtree(work / "_build" / ".jupyter_cache", ignore_errors=True)
         config = jurisdiction_config(language_config(base, lang, execute, static_dir), profile, lang)
         if execute_only is not None:
-            config["execute"]["exclude_patterns"] = not_executed(root, execute_only)
+            skipped = sorted({p.relative_to(root).as_posix() for p in root.glob("**/*.ipynb")
+                              if not {".venv", "_build", "node_modules"} & set(p.relative_to(root).parts)}
+                             - set(execute_only))
+            config["execute"]["exclude_patterns"] = skipped
         built = _run_jupyter_book(root, work, config, lang, strict, profile=profile)
         stamp.write_text(current)
         shutil.rmtree(site / lang, ignore_errors=True)

@@ -17,6 +17,8 @@ from tests.test_book import front
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent.parent
 
+EXECUTED = ("notebooks/00-getting-started.ipynb", "book/05-access-and-privacy/legal-framework.ipynb",
+            "notebooks/50-common-database.ipynb")
 CASES = {
     # code: (name, its main law, a place in its data, a place that must not appear)
     "on": ("Ontario", "Freedom of Information and Protection of Privacy Act", "Toronto", "Winnipeg"),
@@ -28,11 +30,9 @@ CASES = {
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     out = tmp_path_factory.mktemp("tailored")
-    # Only the notebooks that are about the jurisdiction run (the others have their own tests).
-    only = ("notebooks/00-getting-started", "book/05-access-and-privacy/legal-framework")
+    # Only the notebooks these tests look at are executed (the whole book is executed by test_book).
     return {code: build_book(langs=("en",), path_output=out, execute="force", strict=True, jurisdiction=code,
-                             execute_only=only)
-            for code in CASES}
+                             execute_only=EXECUTED) for code in CASES}
 
 
 def text(path) -> str:

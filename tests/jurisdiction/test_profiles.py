@@ -161,11 +161,3 @@ def test_filter_keeps_a_geodataframe_a_geodataframe():
     assert isinstance(kept, geopandas.GeoDataFrame) and kept["DGUID"].tolist() == ["2021A000246"]
     assert kept.crs == areas.crs
 
-
-def test_not_executed_lists_every_other_notebook():
-    from playbook.build import not_executed
-
-    patterns = not_executed(jur.ROOT, ("notebooks/00-getting-started",))
-    assert "notebooks/00-getting-started.ipynb" not in patterns
-    assert "book/05-access-and-privacy/legal-framework.ipynb" in patterns
-    assert all(p.endswith(".ipynb") for p in patterns)
