@@ -20,7 +20,6 @@ matrix product per draw batch: ``(N x K) @ (K x B·P)``.
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
 from playbook.errors import PlaybookError
 
@@ -41,7 +40,7 @@ def check_positive(x: np.ndarray, names: list[str], method: str, level: str) -> 
         )
 
 
-def _flat_weights(weights: np.ndarray, membership: np.ndarray) -> np.ndarray:
+def flat_weights(weights: np.ndarray, membership: np.ndarray) -> np.ndarray:
     """(B, K) weights and (K, P) membership -> (K, B*P) so that X @ it gives (N, B*P)."""
     b, k = weights.shape
     w3 = weights[:, :, None] * membership[None, :, :]
@@ -61,15 +60,19 @@ def dimensions(
     present = ~np.isnan(x)
     if method in ("geometric", "harmonic"):
         check_positive(x, names or [str(i) for i in range(k)], method, "indicator")
-    flat = _flat_weights(weights, membership)
+    flat = flat_weights(weights, membership)
     den = (present.astype(float) @ flat).reshape(n, b, p)
     total = (weights @ membership)[None, :, :]
     with np.errstate(divide="ignore", invalid="ignore"):
-        coverage = den / total
+        coverage = den / np.where(total > 0, total, np.inf)
+        # a dimension with no value present gives 0 / 0 = NaN
         if method == "arithmetic":
-            out = (np.where(present, x, 0.0) @ flat).reshape(n, b, p) / den
+            out = (np.where(present, x, 0.0) @ flat).reshape(n, b, p)
+            out /= den
         elif method == "geometric":
-            out = np.exp((np.where(present, np.log(np.where(present, x, 1.0)), 0.0) @ flat).reshape(n, b, p) / den)
+            out = (np.where(present, np.log(np.where(present, x, 1.0)), 0.0) @ flat).reshape(n, b, p)
+            out /= den
+            np.exp(out, out=out)
         elif method == "harmonic":
             out = den / (np.where(present, 1.0 / np.where(present, x, 1.0), 0.0) @ flat).reshape(n, b, p)
         else:
@@ -77,7 +80,7 @@ def dimensions(
             for j in range(p):
                 cols = membership[:, j] > 0
                 out[:, :, j] = combine(x[:, None, cols], weights[None, :, cols], method)
-    out = np.where(den > _EPS * np.maximum(total, 1.0), out, np.nan)
+            out[den <= 0] = np.nan
     return out, coverage
 
 
@@ -128,7 +131,7 @@ def index(
     Overall coverage = sum over dimensions of (dimension coverage x dimension weight share).
     """
     v = dim_weights / dim_weights.sum(axis=-1, keepdims=True)
-    total_cov = np.sum(np.nan_to_num(coverage) * v[None, :, :], axis=-1)
+    total_cov = np.einsum("nbp,bp->nb", coverage, v)
     if method in ("geometric", "harmonic") and np.nanmin(np.where(np.isnan(dims), np.inf, dims)) <= 0:
         raise PlaybookError(f"{method} aggregation needs dimension scores > 0", field="aggregate.method",
                             expected=POSITIVE_RANGE)
@@ -140,15 +143,37 @@ def index(
 
 
 def apply_min_coverage(values: np.ndarray, coverage: np.ndarray, min_coverage: float) -> np.ndarray:
-    """NaN where the coverage is below ``min_coverage`` (with a tolerance for rounding)."""
-    return np.where(coverage + _EPS >= min_coverage, values, np.nan)
+    """Set ``values`` to NaN, in place, where the coverage is below ``min_coverage`` (rounding tolerated)."""
+    if min_coverage > 0:
+        values[coverage < min_coverage - _EPS] = np.nan
+    return values
 
 
 def ranks(score: np.ndarray) -> np.ndarray:
-    """Ranks along axis 0: 1 = highest score (most vulnerable), ties share the lowest rank, NaN kept."""
-    filled = np.where(np.isnan(score), -np.inf, score)
-    r = rankdata(-filled, method="min", axis=0).astype(float)
-    return np.where(np.isnan(score), np.nan, r)
+    """Ranks along axis 0: 1 = highest score (most vulnerable), ties share the lowest rank, NaN kept.
+
+    Vectorised over the columns (runs): one sort per column; ties, rare, are found in sorted order.
+    """
+    flat = score.ndim == 1
+    s = np.atleast_2d(score if flat else score.T)  # (runs, units)
+    b, n = s.shape
+    neg = np.where(np.isnan(s), np.inf, -s)
+    order = np.argsort(neg, axis=1)
+    where = order + (np.arange(b) * n)[:, None]  # flat positions, sorted order
+    ordered = neg.ravel()[where]
+    tie = ordered[:, 1:] == ordered[:, :-1]
+    if tie.any():  # a tied value takes the position of the first of its run
+        first = np.zeros((b, n), dtype=np.int64)
+        first[:, 1:] = np.where(tie, 0, np.arange(1, n))
+        np.maximum.accumulate(first, axis=1, out=first)
+        position = first.astype(np.float64)
+    else:
+        position = np.broadcast_to(np.arange(n, dtype=np.float64), (b, n))
+    out = np.empty(b * n)
+    out[where.ravel()] = position.ravel() + 1.0
+    out = out.reshape(b, n)
+    out[np.isnan(s)] = np.nan
+    return out[0] if flat else out.T
 
 
 def quintiles(rank: np.ndarray) -> np.ndarray:

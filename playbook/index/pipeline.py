@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from playbook.errors import PlaybookError
 from playbook.index import aggregate, weights
@@ -39,13 +40,47 @@ class Prepared:
     groups: np.ndarray | None = None
 
 
+class Datasets(dict):
+    """The named intermediate data sets of a build, made into DataFrames when first looked up."""
+
+    def __init__(self, name: str, ids: pd.Series, columns: list[str], arrays: dict[str, np.ndarray]) -> None:
+        super().__init__()
+        self._make = (name, ids, columns)
+        self._arrays = arrays
+
+    def __missing__(self, key: str) -> pd.DataFrame:
+        if key not in self._arrays:
+            raise KeyError(key)
+        frame = _frame(self._make[1], self._make[0], self._arrays[key], self._make[2])
+        self[key] = frame
+        return frame
+
+    def keys(self):  # noqa: D102 - every data set, made or not yet
+        return list(dict.fromkeys([*self._arrays, *super().keys()]))
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def items(self):  # noqa: D102
+        return [(key, self[key]) for key in self.keys()]
+
+    def values(self):  # noqa: D102
+        return [self[key] for key in self.keys()]
+
+    def __len__(self) -> int:
+        return len(self.keys())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._arrays or super().__contains__(key)
+
+
 @dataclass
 class Result:
     """An index built from a spec and data: scores, every intermediate data set and every choice."""
 
     spec: Spec
     scores: pd.DataFrame
-    datasets: dict[str, pd.DataFrame]
+    datasets: Datasets
     weights: pd.DataFrame
     treatment: pd.DataFrame
     choices: dict[str, Any]
@@ -95,19 +130,74 @@ def prepare(spec: Spec, data: pd.DataFrame, label: str = "<data>", *, impute_met
                     population, groups)
 
 
-def score(spec: Spec, x: np.ndarray, w: np.ndarray, v: np.ndarray, method: str | None = None) -> dict[str, np.ndarray]:
+#: Quasi-arithmetic means: generator and its inverse. Nested means with the same generator collapse
+#: (for a unit with every indicator present): f(index) = sum_k e_k f(x_k), e_k = v_p w_k / W_p.
+QUASI = {
+    "arithmetic": (lambda a: a, lambda a: a),
+    "geometric": (np.log, np.exp),
+    "harmonic": (np.reciprocal, np.reciprocal),
+}
+
+
+def effective_weights(w: np.ndarray, v: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """Weight of each indicator in the index (B, K): dimension share x share within the dimension."""
+    totals = w @ membership  # (B, P)
+    vmask = np.where(totals > 0, v, 0.0)
+    vshare = vmask / vmask.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_dim = np.where(totals > 0, vshare / totals, 0.0)  # (B, P)
+    return w * (per_dim @ membership.T)
+
+
+def score(spec: Spec, x: np.ndarray, w: np.ndarray, v: np.ndarray, method: str | None = None, *,
+          dims: bool = True, cache: dict | None = None) -> dict[str, np.ndarray]:
     """Aggregate normalised values ``x`` (N, K) with weight draws ``w`` (B, K), ``v`` (B, P).
 
-    Returns arrays ``dims`` (N, B, P), ``score``, ``coverage``, ``rank`` (N, B); below
-    ``min_coverage`` the dimension score / index is NaN and so is the rank.
+    Returns ``score``, ``coverage``, ``rank`` (N, B) and, if ``dims``, the dimension scores
+    (N, B, P); below ``min_coverage`` a dimension score / the index is NaN and so is the rank.
+    Units with every indicator present take a shortcut for arithmetic, geometric and harmonic
+    means (one matrix product, see :data:`QUASI`); the others go through the dimensions.
+    ``cache`` (a dict reused across calls with the same ``x``) keeps the transformed values.
     """
     method = method or spec.aggregate["method"]
-    names = spec.indicator_ids
-    dims, dcov = aggregate.dimensions(x, w, spec.membership, method, names)
-    dims = aggregate.apply_min_coverage(dims, dcov, spec.min_coverage)
-    index, coverage = aggregate.index(dims, dcov, v, method)
-    index = aggregate.apply_min_coverage(index, coverage, spec.min_coverage)
-    return {"dims": dims, "score": index, "coverage": coverage, "rank": aggregate.ranks(index)}
+    cache = {} if cache is None else cache
+    m = spec.membership
+    n, b, p = len(x), len(w), m.shape[1]
+    if "complete" not in cache:
+        cache["complete"] = np.flatnonzero(~np.isnan(x).any(axis=1))
+        cache["partial"] = np.flatnonzero(np.isnan(x).any(axis=1))
+    full, part = cache["complete"], cache["partial"]
+    if method in QUASI and len(full) and len(part) < n:
+        if method not in cache:
+            if method != "arithmetic":
+                aggregate.check_positive(x, spec.indicator_ids, method, "indicator")
+            with np.errstate(divide="ignore"):
+                cache[method] = QUASI[method][0](x[full])
+        gen, inv = QUASI[method]
+        index = np.empty((n, b))
+        coverage = np.ones((n, b))
+        with np.errstate(divide="ignore", over="ignore"):
+            index[full] = inv(cache[method] @ effective_weights(w, v, m).T)
+        out_dims = np.full((n, b, p), np.nan) if dims else None
+        if dims:
+            totals = w @ m
+            with np.errstate(invalid="ignore", divide="ignore"):
+                shares = aggregate.flat_weights(w / np.maximum(totals @ m.T, 1e-300), m)
+                out_dims[full] = inv(cache[method] @ shares).reshape(len(full), b, p)
+            out_dims[:, totals <= 0] = np.nan  # a dimension whose indicators were all removed
+        rows = part
+    else:
+        index, coverage = np.empty((n, b)), np.empty((n, b))
+        out_dims = np.full((n, b, p), np.nan) if dims else None
+        rows = np.arange(n)
+    if len(rows):
+        d, dcov = aggregate.dimensions(x[rows], w, m, method, spec.indicator_ids)
+        aggregate.apply_min_coverage(d, dcov, spec.min_coverage)
+        index[rows], coverage[rows] = aggregate.index(d, dcov, v, method)
+        if dims:
+            out_dims[rows] = d
+    aggregate.apply_min_coverage(index, coverage, spec.min_coverage)
+    return {"dims": out_dims, "score": index, "coverage": coverage, "rank": aggregate.ranks(index)}
 
 
 def _rescale(values: np.ndarray, block: dict) -> np.ndarray:
@@ -117,15 +207,31 @@ def _rescale(values: np.ndarray, block: dict) -> np.ndarray:
         return np.where(hi > lo, a + (b - a) * (values - lo) / (hi - lo), (a + b) / 2)
 
 
+def int_array(values: np.ndarray) -> pd.arrays.IntegerArray:
+    """Whole numbers with NaN as a nullable integer column (written as an empty cell)."""
+    missing = np.isnan(values)
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+
+
 def _frame(ids: pd.Series, name: str, values: np.ndarray, columns: list[str]) -> pd.DataFrame:
     out = pd.DataFrame(values, columns=columns)
-    out.insert(0, name, ids.to_numpy())
+    out.insert(0, name, ids.array)
     return out
+
+
+def one_blas_thread():
+    """Run with one BLAS thread: the matrix products here are thin (K = tens of indicators), and
+    BLAS worker threads only add contention (on a busy 2-core machine, 20x slower)."""
+    return threadpool_limits(1, user_api="blas")
 
 
 def build(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | PathLike) -> Result:
     """Build the index of ``spec`` on ``data`` (a DataFrame or a CSV path)."""
-    spec = load_spec(spec)
+    with one_blas_thread():
+        return _build(load_spec(spec), data)
+
+
+def _build(spec: Spec, data: pd.DataFrame | str | PathLike) -> Result:
     frame, label = read_data(data, spec)
     prep = prepare(spec, frame, label)
     w, v = weights.resolve(spec, prep.normalised)
@@ -136,18 +242,13 @@ def build(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | PathLik
     rank = aggregate.ranks(index)
     scores = _frame(prep.ids, spec.unit_id, dims, spec.dimension_ids)
     scores["score"] = index
-    scores["rank"] = pd.array(np.where(np.isnan(rank), None, rank), dtype="Int64")
-    quint = aggregate.quintiles(rank)
-    scores["quintile"] = pd.array(np.where(np.isnan(quint), None, quint), dtype="Int64")
+    scores["rank"] = int_array(rank)
+    scores["quintile"] = int_array(aggregate.quintiles(rank))
     scores["coverage"] = out["coverage"][:, 0]
     ids = spec.indicator_ids
-    datasets = {
-        "raw": _frame(prep.ids, spec.unit_id, prep.raw, ids),
-        "imputed": _frame(prep.ids, spec.unit_id, prep.imputed, ids),
-        "treated": _frame(prep.ids, spec.unit_id, prep.treated, ids),
-        "normalised": _frame(prep.ids, spec.unit_id, prep.normalised, ids),
-        "dimensions": scores[[spec.unit_id, *spec.dimension_ids]],
-    }
+    datasets = Datasets(spec.unit_id, prep.ids, ids, {"raw": prep.raw, "imputed": prep.imputed,
+                                                      "treated": prep.treated, "normalised": prep.normalised})
+    datasets["dimensions"] = scores[[spec.unit_id, *spec.dimension_ids]]
     dim_of = [d.id for d in spec.dimensions for _ in d.indicators]
     table = pd.DataFrame({
         "level": ["indicator"] * len(ids) + ["dimension"] * len(spec.dimensions),

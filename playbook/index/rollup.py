@@ -13,7 +13,7 @@ import pandas as pd
 
 from playbook.errors import PlaybookError
 from playbook.index import aggregate
-from playbook.index.pipeline import Result
+from playbook.index.pipeline import Result, int_array
 
 
 def rollup(result: Result, by: str | pd.Series, *, population: str | pd.Series | None = None) -> pd.DataFrame:
@@ -49,7 +49,6 @@ def rollup(result: Result, by: str | pd.Series, *, population: str | pd.Series |
         out["population_covered"] = np.where(sums["_pop"] > 0, sums["_w_score"] / sums["_pop"], np.nan)
     out = out.reset_index()
     rank = aggregate.ranks(out["score"].to_numpy(dtype=float))
-    out["rank"] = pd.array(np.where(np.isnan(rank), None, rank), dtype="Int64")
-    quint = aggregate.quintiles(rank)
-    out["quintile"] = pd.array(np.where(np.isnan(quint), None, quint), dtype="Int64")
+    out["rank"] = int_array(rank)
+    out["quintile"] = int_array(aggregate.quintiles(rank))
     return out

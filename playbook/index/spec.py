@@ -315,6 +315,9 @@ def check_data(spec: Spec, data: pd.DataFrame, label: str = "<data>") -> np.ndar
     out = np.empty((len(data), len(columns)))
     for k, column in enumerate(columns):
         values = data[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            out[:, k] = values.to_numpy(dtype=float, na_value=np.nan)
+            continue
         numeric = pd.to_numeric(values, errors="coerce")
         bad = numeric.isna().to_numpy() & values.notna().to_numpy()
         if bad.any():

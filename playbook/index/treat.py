@@ -22,7 +22,9 @@ def skew_kurtosis(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Bias-corrected sample skewness and excess kurtosis of each column (NaN ignored)."""
     n = np.sum(~np.isnan(x), axis=0).astype(float)
     d = x - np.nanmean(x, axis=0)
-    m2, m3, m4 = (np.nansum(d**p, axis=0) for p in (2, 3, 4))
+    d[np.isnan(d)] = 0.0
+    d2 = d * d
+    m2, m3, m4 = d2.sum(axis=0), (d2 * d).sum(axis=0), (d2 * d2).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         g1 = np.sqrt(n) * m3 / m2**1.5
         skew = g1 * np.sqrt(n * (n - 1)) / (n - 2)
@@ -87,7 +89,7 @@ def treat(x: np.ndarray, spec_treat: dict, ids: list[str]) -> tuple[np.ndarray, 
             action[still] = "log"
     elif method == "log" and fails.any():
         out[:, fails] = log_ct(x[:, fails])
-    s2, k2 = skew_kurtosis(out)
+    s2, k2 = skew_kurtosis(out) if fails.any() else (s, k)
     table = pd.DataFrame({
         "indicator": ids, "skew": s, "kurtosis": k, "action": action, "points_winsorised": changed,
         "skew_after": s2, "kurtosis_after": k2,

@@ -29,8 +29,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
 from playbook.errors import PlaybookError
-from playbook.index import aggregate, weights
-from playbook.index.pipeline import build, prepare, score
+from playbook.index.pipeline import build, int_array, one_blas_thread, prepare, score
 from playbook.index.spec import AGGREGATE_METHODS, IMPUTE_METHODS, NORMALISE_METHODS, Spec, load_spec, read_data
 
 DEFAULTS = {
@@ -164,13 +163,19 @@ def _quantiles(ranks: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
     return out
 
 
-def _summarise(spec: Spec, ids: pd.Series, nominal: np.ndarray, ranks: np.ndarray, d: Design, seed: int) -> Uncertainty:
-    with np.errstate(invalid="ignore"):
-        shift = np.nanmean(np.abs(ranks - nominal[:, None]), axis=0)
+def rank_shift(ranks: np.ndarray, nominal: np.ndarray) -> np.ndarray:
+    """Mean absolute rank shift of each run (column), over units ranked in both."""
+    diff = np.abs(ranks - nominal[:, None])
+    valid = ~np.isnan(diff)
+    return np.where(valid, diff, 0.0).sum(axis=0) / np.maximum(valid.sum(axis=0), 1)
+
+
+def _summarise(spec: Spec, ids: pd.Series, nominal: np.ndarray, ranks: np.ndarray, shift: np.ndarray, d: Design,
+               seed: int) -> Uncertainty:
     median, p05, p95 = _quantiles(ranks, (0.5, 0.05, 0.95))
     table = pd.DataFrame({spec.unit_id: ids.to_numpy(), "rank": nominal, "median_rank": median,
                           "rank_p05": p05, "rank_p95": p95})
-    table["rank"] = pd.array(np.where(np.isnan(nominal), None, nominal), dtype="Int64")
+    table["rank"] = int_array(nominal)
     y = np.nan_to_num(shift)
     groups = list(dict.fromkeys(d.problem["groups"]))
     if np.ptp(y) > 0:
@@ -189,7 +194,8 @@ def _summarise(spec: Spec, ids: pd.Series, nominal: np.ndarray, ranks: np.ndarra
     return Uncertainty(table, sob, runs)
 
 
-def _inputs(spec, data):
+def inputs(spec, data):
+    """The spec, the data (and its label), the nominal build, its weights and its ranks."""
     spec = load_spec(spec)
     frame, label = read_data(data, spec)
     nominal = build(spec, frame)
@@ -204,10 +210,16 @@ def uncertainty(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | P
     """Monte Carlo rank intervals and Sobol indices, vectorised over runs (see the module doc)."""
     if draws < 1:
         raise PlaybookError(f"draws = {draws}", field="draws", expected="a positive number of runs")
-    spec, frame, label, nominal, w0v0, rank0 = _inputs(spec, data)
+    with one_blas_thread():
+        return _uncertainty(spec, data, draws, seed)
+
+
+def _uncertainty(spec, data, draws: int, seed: int) -> Uncertainty:
+    spec, frame, label, nominal, w0v0, rank0 = inputs(spec, data)
     d = design(spec, w0v0, draws, seed)
     n, runs = len(frame), len(d.sample)
-    ranks = np.full((n, runs), np.nan, dtype=np.float32)
+    ranks = np.full((n, runs), np.nan, dtype=np.float32)  # exact for ranks below 2**24
+    shift = np.zeros(runs)
     batch = max(1, BATCH_ELEMENTS // max(1, n * len(spec.dimensions)))
     for c_norm, block in enumerate(d.options["normalise"]):
         for c_imp, imp in enumerate(d.options["impute"]):
@@ -218,10 +230,13 @@ def uncertainty(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | P
                     continue
                 if x is None:
                     x = prepare(spec, frame, label, impute_method=imp, normalise_block=block).normalised
+                    cache = {}
                 for start in range(0, len(sel), batch):
                     part = sel[start:start + batch]
-                    ranks[:, part] = score(spec, x, d.w[part], d.v[part], method)["rank"]
-    return _summarise(spec, nominal.scores[spec.unit_id], rank0, ranks.astype(float), d, seed)
+                    r = score(spec, x, d.w[part], d.v[part], method, dims=False, cache=cache)["rank"]
+                    ranks[:, part] = r
+                    shift[part] = rank_shift(r, rank0)
+    return _summarise(spec, nominal.scores[spec.unit_id], rank0, ranks, shift, d, seed)
 
 
 def run_spec(spec: Spec, d: Design, r: int) -> Spec:
@@ -242,21 +257,28 @@ def run_spec(spec: Spec, d: Design, r: int) -> Spec:
     return load_spec(raw, source=spec.path)
 
 
-def uncertainty_loop(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | PathLike, *, draws: int = 1000,
-                     seed: int = 0, limit: int | None = None) -> Uncertainty:
-    """The same analysis, one run at a time, rebuilding the index with the pandas pipeline.
+def _engine_scores(spec: Spec, frame: pd.DataFrame) -> pd.DataFrame:
+    return build(spec, frame).scores
 
-    The reference implementation (tests check that both agree) and the benchmark's baseline.
-    ``limit`` stops after that many runs (the remaining runs are left out of the summary).
+
+def uncertainty_loop(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | PathLike, *, draws: int = 1000,
+                     seed: int = 0, limit: int | None = None, builder=None) -> Uncertainty:
+    """The same analysis, one run at a time, rebuilding the whole pipeline for every run.
+
+    ``builder(spec, data) -> scores`` rebuilds the index: by default the engine's own
+    :func:`~playbook.index.build`; :func:`playbook.index.reference.build_pandas` gives the plain
+    pandas pipeline. The reference for tests and the benchmark's baseline. ``limit`` stops after
+    that many runs (the runs not done are left out of the summary).
     """
-    spec, frame, _label, nominal, w0v0, rank0 = _inputs(spec, data)
+    builder = builder or _engine_scores
+    spec, frame, _label, nominal, w0v0, rank0 = inputs(spec, data)
     d = design(spec, w0v0, draws, seed)
     runs = len(d.sample) if limit is None else min(limit, len(d.sample))
-    ranks = np.full((len(frame), len(d.sample)), np.nan)
+    ranks = np.full((len(frame), len(d.sample)), np.nan, dtype=np.float32)
     for r in range(runs):
-        result = build(run_spec(spec, d, r), frame)
-        ranks[:, r] = result.scores["rank"].to_numpy(dtype=float, na_value=np.nan)
-    return _summarise(spec, nominal.scores[spec.unit_id], rank0, ranks, d, seed)
+        scores = builder(run_spec(spec, d, r), frame)
+        ranks[:, r] = scores["rank"].to_numpy(dtype=float, na_value=np.nan)
+    return _summarise(spec, nominal.scores[spec.unit_id], rank0, ranks, rank_shift(ranks, rank0), d, seed)
 
 
-__all__ = ["Uncertainty", "design", "uncertainty", "uncertainty_loop", "aggregate", "weights"]
+__all__ = ["Uncertainty", "design", "inputs", "run_spec", "uncertainty", "uncertainty_loop"]

@@ -46,3 +46,32 @@ def test_bad_input_exits_2_and_writes_nothing(files, tmp_path):
     assert result.returncode == 2
     assert "data.csv" in result.stderr and "'z'" in result.stderr and "\n" not in result.stderr.strip()
     assert not out.exists() and not list(tmp_path.glob(".out.csv*"))
+
+
+def test_audit_prints_the_tables(files, capsys):
+    spec, data = files
+    assert cli.main(["index", "audit", "--spec", str(spec), "--data", str(data)]) == 0
+    out = capsys.readouterr().out
+    for title in ("== indicators ==", "== dimensions ==", "cronbach_alpha", "== removal of each indicator =="):
+        assert title in out
+
+
+def test_uncertainty_writes_ranks_and_sobol_files(files, tmp_path):
+    spec, data = files
+    out = tmp_path / "unc.csv"
+    args = ["index", "uncertainty", "--spec", str(spec), "--data", str(data), "--draws", "30", "--seed", "1"]
+    assert cli.main([*args, "--out", str(out)]) == 0
+    ranks = pd.read_csv(out, dtype={"id": str})
+    assert list(ranks.columns) == ["id", "rank", "median_rank", "rank_p05", "rank_p95"] and len(ranks) == 4
+    sobol = pd.read_csv(tmp_path / "unc.sobol.csv")
+    assert list(sobol.columns) == ["factor", "S1", "S1_conf", "ST", "ST_conf"]
+
+
+def test_uncertainty_error_writes_nothing(files, tmp_path, capsys):
+    spec, data = files
+    spec.write_text(yaml.safe_dump(tiny_spec(aggregate="nonsense")), encoding="utf-8")
+    out = tmp_path / "unc.csv"
+    args = ["index", "uncertainty", "--spec", str(spec), "--data", str(data), "--draws", "30", "--out", str(out)]
+    assert cli.main(args) == 2
+    assert "aggregate.method" in capsys.readouterr().err
+    assert not out.exists() and not (tmp_path / "unc.sobol.csv").exists()

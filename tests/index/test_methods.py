@@ -176,3 +176,16 @@ def test_coverage_boundary_is_inclusive(data):
     assert not np.isnan(s.loc[3, "score"])
     s = build(tiny_spec(min_coverage=0.5), data).scores
     assert s.loc[3, "access"] == 50  # only y present in access: weight renormalised to 1
+
+
+def test_winsorise_several_points_including_ties():
+    # 300 -> 200 (one point), then the two 200s -> 20 together (ties are winsorised at once)
+    x = np.array(list(range(1, 21)) + [200, 300], dtype=float)
+    block = {"method": "winsorise", "winmax": 5, "skew": 2, "kurtosis": 3.5, "fallback": "log"}
+    out, table = treat(x[:, None], block, ["a"])
+    step1 = x.copy()
+    step1[-1] = 200
+    assert pd.Series(step1).skew() >= 2 and pd.Series(step1).kurt() >= 3.5
+    expected = np.array(list(range(1, 21)) + [20, 20], dtype=float)
+    assert pd.Series(expected).skew() < 2
+    assert out[:, 0].tolist() == expected.tolist() and table["points_winsorised"].tolist() == [3]
