@@ -152,19 +152,26 @@ def apply_min_coverage(values: np.ndarray, coverage: np.ndarray, min_coverage: f
 def ranks(score: np.ndarray) -> np.ndarray:
     """Ranks along axis 0: 1 = highest score (most vulnerable), ties share the lowest rank, NaN kept.
 
-    Vectorised over the columns (runs): one sort per column, ties found in the sorted order.
+    Vectorised over the columns (runs): one sort per column; ties, rare, are found in sorted order.
     """
     flat = score.ndim == 1
-    s = np.atleast_2d(score.T if not flat else score)  # (runs, units), contiguous rows
+    s = np.atleast_2d(score if flat else score.T)  # (runs, units)
+    b, n = s.shape
     neg = np.where(np.isnan(s), np.inf, -s)
     order = np.argsort(neg, axis=1)
-    ordered = np.take_along_axis(neg, order, axis=1)
-    n = s.shape[1]
-    first = np.zeros(ordered.shape, dtype=np.int64)
-    first[:, 1:] = np.where(ordered[:, 1:] != ordered[:, :-1], np.arange(1, n), 0)
-    np.maximum.accumulate(first, axis=1, out=first)
-    out = np.empty(s.shape)
-    np.put_along_axis(out, order, first + 1.0, axis=1)
+    where = order + (np.arange(b) * n)[:, None]  # flat positions, sorted order
+    ordered = neg.ravel()[where]
+    tie = ordered[:, 1:] == ordered[:, :-1]
+    if tie.any():  # a tied value takes the position of the first of its run
+        first = np.zeros((b, n), dtype=np.int64)
+        first[:, 1:] = np.where(tie, 0, np.arange(1, n))
+        np.maximum.accumulate(first, axis=1, out=first)
+        position = first.astype(np.float64)
+    else:
+        position = np.broadcast_to(np.arange(n, dtype=np.float64), (b, n))
+    out = np.empty(b * n)
+    out[where.ravel()] = position.ravel() + 1.0
+    out = out.reshape(b, n)
     out[np.isnan(s)] = np.nan
     return out[0] if flat else out.T
 
