@@ -156,7 +156,7 @@ VIEWS = {
         "JOIN geographies g USING (DGUID) WHERE r.level = 'province' ORDER BY r.rank"
     ),
     "v_far_and_vulnerable": (
-        "SELECT g.GEO_NAME, g.province_en, c.distance_km, c.nearest_point, r.score, r.quintile "
+        "SELECT g.GEO_NAME, g.province_en, g.province_fr, c.distance_km, c.nearest_point, r.score, r.quintile "
         "FROM catchments_areas c JOIN index_results r ON r.DGUID = c.DGUID AND r.level = 'csd' "
         "JOIN geographies g ON g.DGUID = c.DGUID WHERE r.quintile >= 4 AND c.distance_km > 50 "
         "ORDER BY r.score DESC"
