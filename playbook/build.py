@@ -72,6 +72,12 @@ def _jupyter_book() -> str:
     return str(exe)
 
 
+def _french_bibfile(name: str) -> str:
+    """``references.bib`` -> ``references.fr.bib`` when that file exists, else ``name``."""
+    french = Path(name).with_suffix(".fr.bib")
+    return french.as_posix() if (ROOT / french).exists() else name
+
+
 def language_config(base: dict, lang: str, execute: str, static_dir: Path | None = None) -> dict:
     """The book configuration for one language edition: ``base`` (``_config.yml``) with the
     title, Sphinx language, message catalogues, footer and switcher context of ``lang``, and the
@@ -82,6 +88,10 @@ def language_config(base: dict, lang: str, execute: str, static_dir: Path | None
     config.setdefault("execute", {})["execute_notebooks"] = execute
     config.setdefault("html", {})["extra_footer"] = i18n.t("site_footer", lang)
     config.setdefault("parse", {}).setdefault("myst_substitutions", {})["lang"] = lang
+    if lang == "fr" and config.get("bibtex_bibfiles"):
+        # The French bibliography: same keys, official French titles, French connecting words
+        # (style registered by playbook.site, see playbook.bibliography).
+        config["bibtex_bibfiles"] = [_french_bibfile(name) for name in config["bibtex_bibfiles"]]
     sphinx = config.setdefault("sphinx", {})
     sphinx["recursive_update"] = True
     extensions = sphinx.setdefault("extra_extensions", []) or []
@@ -98,6 +108,7 @@ def language_config(base: dict, lang: str, execute: str, static_dir: Path | None
         {
             **offline,
             "language": lang,
+            **({"bibtex_default_style": "playbook_fr"} if lang == "fr" else {}),
             "locale_dirs": ["locales/"],
             "gettext_compact": False,
             "html_context": {

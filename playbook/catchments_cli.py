@@ -95,7 +95,8 @@ def register(commands) -> None:
     p = commands.add_parser(
         "catchments",
         help="nearest service point and points within a radius, per area (and per point with --points-out)",
-        description=__doc__.split("\n\n")[0],
+        description="Nearest service point and points within a radius, per area (and per point). Distances are "
+        "great-circle on a sphere of radius 6,371.0088 km times --detour, or read from --travel-matrix.",
     )
     p.add_argument("--areas", required=True, help="CSV with id, lat, lon, population[, score]")
     p.add_argument("--points", required=True, help="service points (CSV or GeoJSON) with id, lat, lon")

@@ -89,12 +89,13 @@ def top_areas(
     threshold: int = privacy.DEFAULT_THRESHOLD,
     rounding: int | None = 10,
 ) -> pd.DataFrame:
-    """The ``n`` most vulnerable areas: name, province, population (after disclosure control:
+    """The ``n`` most vulnerable areas of ``data`` (ranks as in ``result``, so a subset of the areas
+    keeps its national ranks): name, province, population (after disclosure control:
     populations under ``threshold`` suppressed, the others rounded), dimension scores, index, rank,
     quintile. Labelled in ``lang``."""
     lang = i18n.language(lang)
     dims = dimension_labels(spec or result.spec.raw, lang)
-    scores = result.scores.merge(data[["DGUID", "GEO_NAME", "pruid", "population"]], on="DGUID", how="left")
+    scores = result.scores.merge(data[["DGUID", "GEO_NAME", "pruid", "population"]], on="DGUID", how="inner")
     best = scores.dropna(subset=["rank"]).sort_values("rank").head(n)
     table = privacy.protect(
         best, counts=["population"], threshold=threshold, rounding=rounding, dependent=[*dims, "score"]

@@ -198,3 +198,44 @@ class Explorer:
         refresh()
         controls = w.HBox([w.VBox(list(sliders.values())), w.VBox(list(pick.values()))])
         return w.VBox([controls, status, figure_out, table_out])
+
+
+#: Precomputed scenarios of the static explorer: label key -> changes of the explorer's state.
+SCENARIOS = {
+    "evi_scenario_spec": {},
+    "evi_scenario_access": {"weights": {"access": 2.0}},
+    "evi_scenario_geometric": {"aggregate": "geometric"},
+    "evi_scenario_percentile": {"normalise": "percentile"},
+}
+#: Levels built for the static explorer (provinces are rolled up from the census subdivisions).
+STATIC_LEVELS = ("csd", "cma_ca", "da")
+
+
+def scenario_table(data: pd.DataFrame, spec=None, *, lang: str | None = None) -> pd.DataFrame:
+    """Every precomputed scenario × level × area, for ``playbook.interactive.index_explorer``:
+    ``scenario, level, name, score, access, comfort, skills, population`` (populations after
+    disclosure control: under 10 suppressed with the row's scores, others rounded to 10)."""
+    from playbook import privacy
+
+    lang = i18n.language(lang)
+    frames = []
+    for key, change in SCENARIOS.items():
+        explorer = Explorer(data, spec, source="", lang=lang)
+        explorer.state.update({k: v for k, v in change.items() if k != "weights"})
+        explorer.state["weights"].update(change.get("weights", {}))
+        dims = list(explorer.state["weights"])
+        for level in STATIC_LEVELS:
+            explorer.state["level"] = level
+            try:
+                result, units = explorer.compute()
+            except PlaybookError:  # a level absent from the data (e.g. no CMA/CA rows)
+                continue
+            table = result.scores.merge(units[["DGUID", "GEO_NAME", "population"]], on="DGUID")
+            table = table.rename(columns={"GEO_NAME": "name"})[["name", *dims, "score", "population"]]
+            frames.append(table.assign(scenario=t(key, lang), level=t(f"evi_view_{level}", lang)))
+            if level == "csd":
+                provinces = evi_results.rollup(result, "pruid", lang=lang)[["name", *dims, "score", "population"]]
+                frames.append(provinces.assign(scenario=t(key, lang), level=t("evi_view_province", lang)))
+    out = pd.concat(frames, ignore_index=True).dropna(subset=["score"])
+    out = privacy.protect(out, counts=["population"], rounding=10, dependent=[*dims, "score"])
+    return out.dropna(subset=["score"]).drop(columns="suppressed").reset_index(drop=True)

@@ -94,5 +94,8 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
+    from playbook import bibliography
+
+    bibliography.register()  # the French edition's bibliography style (playbook_fr)
     app.connect("html-page-context", _page_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

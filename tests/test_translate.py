@@ -73,3 +73,35 @@ def test_french_translations_follow_canadian_typography():
         for message in translate.read_catalogue(po):
             if message.id and message.string:
                 assert french_typography(message.string) == message.string, f"{po.name}: {message.string[:60]}"
+
+
+def test_french_bibliography_has_the_same_entries_and_is_used_by_the_french_build():
+    import yaml
+    from pybtex.database import parse_file
+
+    from playbook import bibliography
+    from playbook.build import language_config
+
+    english, french = parse_file(ROOT / "references.bib"), parse_file(ROOT / "references.fr.bib")
+    assert set(french.entries) == set(english.entries)
+    base = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    fr = language_config(base, "fr", "off")
+    assert fr["bibtex_bibfiles"] == ["references.fr.bib"]
+    assert fr["sphinx"]["config"]["bibtex_default_style"] == bibliography.STYLE_NAME
+    assert language_config(base, "en", "off")["bibtex_bibfiles"] == ["references.bib"]
+
+
+def test_french_bibliography_style_uses_french_words():
+    from pybtex.database import parse_string
+    from pybtex.plugin import find_plugin
+
+    from playbook import bibliography
+
+    bibliography.register()
+    entries = parse_string(
+        "@techreport{k, author={Doe, Jane and Roe, Rick}, title={T}, institution={I}, year={2019},"
+        " url={https://example.org}}", "bibtex").entries
+    style = find_plugin("pybtex.style.formatting", bibliography.STYLE_NAME)()
+    [entry] = style.format_entries(entries.values())
+    text = entry.text.render_as("text")
+    assert text.startswith("Jane Doe et Rick Roe. T. Rapport technique, I, 2019. URL\u00a0: https://example.org")

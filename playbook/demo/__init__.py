@@ -14,7 +14,7 @@ import importlib
 from pathlib import Path
 
 #: Generator modules, run in this order (later ones may read what earlier ones wrote).
-GENERATORS = ["playbook.demo.census", "playbook.demo.internet", "playbook.demo.survey"]
+GENERATORS = ["playbook.demo.census", "playbook.demo.internet", "playbook.demo.survey", "playbook.demo.feedback"]
 
 #: The seed of the committed demo data.
 DEFAULT_SEED = 2021
@@ -46,6 +46,7 @@ DATASETS = [
     "demo_geo_attributes_2021",
     "demo_area_internet_2021",
     "demo_internet_calibration_2021",
+    "demo_feedback_comments",
 ]
 
 

@@ -40,6 +40,10 @@ from playbook.demo.feedback_phrases import (
 )
 
 FILE_NAME = "feedback_comments_2023_2024.csv.gz"
+#: Where the file goes under the data folder (``generate`` writes ``out_dir / RELATIVE``).
+RELATIVE = Path("demo") / "feedback" / FILE_NAME
+#: The seed of the committed file (the demo package's seed).
+SEED = 2021
 N_COMMENTS = 6000
 CHANNELS = ("web form", "email", "phone transcript", "in-person survey", "social media")
 TOPIC_NOISE = 0.05
@@ -256,7 +260,7 @@ def _comment(rng: np.random.Generator, topic: str, lang: str, sentiment: str, gi
     return text.strip(), [[s - stripped, e - stripped, k] for s, e, k in spans]
 
 
-def comments(n: int = N_COMMENTS, seed: int = 2024) -> pd.DataFrame:
+def comments(n: int = N_COMMENTS, seed: int = SEED) -> pd.DataFrame:
     """``n`` labelled synthetic comments: ``comment_id, date, channel, language, topic, sentiment, text, pii``."""
     rng = np.random.default_rng(seed)
     given = _given_names()
@@ -296,12 +300,12 @@ def read(path: str | Path) -> pd.DataFrame:
     return df
 
 
-def generate(out_dir: Path, seed: int = 2024) -> list[Path]:
-    """Write the corpus to ``out_dir`` (gzip with a fixed timestamp, so the bytes are reproducible)."""
+def generate(out_dir: Path, seed: int = SEED) -> list[Path]:
+    """Write the corpus to ``out_dir / RELATIVE`` (the layout of ``data/``), gzip-compressed with a
+    fixed timestamp so that the same seed gives the same bytes."""
     from playbook.io import atomic_path
 
-    out_dir = Path(out_dir)
-    target = out_dir / FILE_NAME
+    target = Path(out_dir) / RELATIVE
     body = comments(N_COMMENTS, seed).to_csv(index=False).encode("utf-8")
     with atomic_path(target) as tmp, open(tmp, "wb") as raw:
         # no file name and a fixed time in the gzip header: the same seed gives the same bytes

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from playbook import figures, i18n
+from playbook import figures, i18n, privacy
 from playbook.feedback.classify import Evaluation
 from playbook.i18n import t
 
@@ -26,6 +26,14 @@ def category_names(categories: dict, lang: str | None = None) -> dict[str, str]:
     return {cid: c[lang] for cid, c in categories.items()}
 
 
+def protected_table(table: pd.DataFrame, counts: list[str], labels: dict[str, str], *,
+                    threshold: int = 10) -> pd.DataFrame:
+    """``table`` through disclosure control, counts as whole numbers, columns renamed to ``labels``."""
+    shown = privacy.protect(table, counts=counts, threshold=threshold)
+    shown[counts] = shown[counts].round().astype("Int64")
+    return shown[list(labels)].rename(columns=labels).round(3)
+
+
 def redaction_chart(table: pd.DataFrame, lang: str | None = None):
     """Precision and recall of redaction per type (the output of :func:`redact.evaluate`)."""
     data = table[table["type"] != "ALL"]
@@ -36,7 +44,7 @@ def redaction_chart(table: pd.DataFrame, lang: str | None = None):
     ax.set_yticks(y, [f"[{k}]" for k in data["type"]])
     ax.set_xlim(0.8, 1.005)
     ax.invert_yaxis()
-    ax.legend(loc="lower left", frameon=True)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return figures.finish(fig, title=t("feedback_fig_redaction_title", lang), source=source(lang),
                           xlabel=t("feedback_share", lang), ylabel=t("feedback_type", lang))
 
@@ -125,13 +133,13 @@ def trend_chart(shares: pd.DataFrame, categories: dict, lang: str | None = None,
     """Monthly share of the ``highlight`` largest categories (the rest in grey)."""
     names = category_names(categories, lang)
     order = shares.mean().sort_values(ascending=False).index
-    fig, ax = plt.subplots(figsize=(9.5, 4.6))
+    fig, ax = plt.subplots(figsize=(10.5, 4.6))
     x = shares.index.to_timestamp()
     for i, cat in enumerate(order):
         main = i < highlight
         ax.plot(x, shares[cat], color=figures.PALETTE[i] if main else "#BBBBBB", linewidth=2 if main else 1,
                 label=names.get(cat, cat) if main else None)
-    ax.legend(fontsize=8, loc="upper left", ncol=2)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set_ylim(0, None)
     return figures.finish(fig, title=t("feedback_fig_trends_title", lang), source=source(lang),
                           xlabel=t("feedback_month", lang), ylabel=t("feedback_share_of_comments", lang))

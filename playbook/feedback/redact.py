@@ -29,7 +29,7 @@ spans (:func:`evaluate`); :func:`redact` and :func:`redact_series` replace them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -122,6 +122,9 @@ OLD_DATE = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def luhn_valid(digits: str) -> bool:
     """The Luhn (mod 10) check that every Social Insurance Number passes."""
     numbers = [int(c) for c in digits if c.isdigit()]
@@ -139,10 +142,10 @@ def _after_reference_cue(text: str, start: int) -> bool:
 
 
 def _pattern_spans(text: str) -> list[Span]:
-    spans = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)]
-    spans += [Span(m.start("date"), m.end("date"), "DOB") for m in DOB.finditer(text)]
-    spans += [Span(m.start(), m.end(), "DOB") for m in OLD_DATE.finditer(text)]
-    if any(c.isdigit() for c in text):
+    spans = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)] if "@" in text else []
+    if _DIGIT.search(text):
+        spans += [Span(m.start("date"), m.end("date"), "DOB") for m in DOB.finditer(text)]
+        spans += [Span(m.start(), m.end(), "DOB") for m in OLD_DATE.finditer(text)]
         spans += [Span(m.start(), m.end(), "SIN") for m in SIN.finditer(text)
                   if luhn_valid(m.group()) and not _after_reference_cue(text, m.start())]
         spans += [Span(m.start(), m.end(), "PHONE") for m in PHONE.finditer(text)
@@ -156,13 +159,14 @@ def _pattern_spans(text: str) -> list[Span]:
 
 _NAME_TOKEN = rf"[{UPPER}][{LOWER}'’]*(?:[{UPPER}][{LOWER}]+)?(?:-[{UPPER}][{LOWER}]+)*"
 CAPITALIZED = re.compile(rf"(?<![\w\[-])({_NAME_TOKEN})(?:'s|’s)?(?![\w\]-])")
-_TITLE_CUE = (
-    r"(?:\b(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Dre|(?i:monsieur|madame|mademoiselle|agent|agente|officer|"
-    r"conseill[eè]re?|advisor|adviser|representative|repr[ée]sentante?|préposée?|clerk|supervisor|superviseure?|"
-    r"gestionnaire|manager|employee|employée?|worker|caseworker))"
-    r"|(?i:l['’]agente?|my\s+name\s+is|my\s+name's|je\s+m['’]appelle|mon\s+nom\s+est|moi\s+c['’]est|"
-    r"name\s*:|nom\s*:|signed\s*,?|sign[ée]\s*,?|spoke\s+(?:to|with)|parl[ée]\s+(?:à|avec)|"
-    r"thanks\s+to|merci\s+à|de\s+la\s+part\s+de))"
+# Titles and cues before a name, searched in the lowercased text (much faster than a case-insensitive
+# search); the name after the cue is then matched, capitalized, in the original text.
+_CUE = re.compile(
+    r"\b(?:m\.|mme|mlle|mrs?\.?|ms\.?|miss|dre?\.?|monsieur|madame|mademoiselle|agente?|officer|conseill[eè]re?|"
+    r"advis[eo]r|representative|repr[ée]sentante?|préposée?|clerk|supervisor|superviseure?|gestionnaire|manager|"
+    r"employee|employée?|worker|caseworker|l['’]agente?|my\s+name\s+is|my\s+name's|je\s+m['’]appelle|"
+    r"mon\s+nom\s+est|moi\s+c['’]est|name\s*:|nom\s*:|signed\s*,?|sign[ée]\s*,?|spoke\s+(?:to|with)|"
+    r"parl[ée]\s+(?:à|avec)|thanks\s+to|merci\s+à|de\s+la\s+part\s+de)"
 )
 # Greetings and sign-offs introduce a name only when the name ends the clause ("Thanks, Oksana").
 _WEAK_CUE = r"(?i:thanks|thank\s+you|merci|regards|cordialement|sincerely|bonjour|hello|hi|hey|dear|cher|chère|allo)"
@@ -171,10 +175,41 @@ _PLACE_BEFORE = re.compile(
     r"pavillon|complexe|place|parc|park|lac|lake|mont|mount))\s+$"
 )
 LOWER_WORD = re.compile(rf"(?<![\w'’-])[{LOWER}]{{3,}}(?:-[{LOWER}]+)?(?![\w'’-])")
-NAME_AFTER_CUE = re.compile(
-    rf"(?:{_TITLE_CUE}[\s,:]+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})(?![\w-])"
-    rf"|\b{_WEAK_CUE}[\s,:]+(?P<weak>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})(?=\s*(?:[,.!;:)\n]|$)))"
+_NAME_AT = re.compile(rf"[\s,:]+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})(?![\w-])")
+_NAME_AFTER_WEAK = re.compile(
+    rf"\b{_WEAK_CUE}[\s,:]+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})(?=\s*(?:[,.!;:)\n]|$))"
 )
+
+
+# After a formal title the next word is a name even when typed in lowercase ("mme bergeron").
+_FORMAL_TITLE = re.compile(r"\b(?:m\.|mme|mlle|mrs?\.?|ms\.?|dre?\.?|monsieur|madame|mademoiselle)")
+_LOWER_NAME_AT = re.compile(rf"\s+(?P<name>[{LOWER}][{LOWER}'’]+(?:-[{LOWER}]+)?)(?![\w-])")
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    from playbook.feedback.language import STOPWORDS_FILE
+
+    raw = yaml.safe_load(STOPWORDS_FILE.read_text(encoding="utf-8"))
+    return frozenset(str(w) for w in raw["en"] + raw["fr"])
+
+
+def _lowercase_names_after_titles(text: str, lowered: str) -> Iterator[Span]:
+    for cue in _FORMAL_TITLE.finditer(lowered):
+        m = _LOWER_NAME_AT.match(text, cue.end())
+        if m and m.group("name") not in _function_words():
+            yield Span(m.start("name"), m.end("name"), "NAME")
+
+
+def _names_after_cues(text: str, lowered: str) -> Iterator[tuple[int, str]]:
+    """(start, text) of each run of capitalized words right after a title or cue."""
+    if len(lowered) == len(text):
+        for cue in _CUE.finditer(lowered):
+            m = _NAME_AT.match(text, cue.end())
+            if m:
+                yield m.start("name"), m.group("name")
+    for m in _NAME_AFTER_WEAK.finditer(text):
+        yield m.start("name"), m.group("name")
 
 
 @cache
@@ -196,17 +231,17 @@ def _name_spans(text: str) -> list[Span]:
     names = gazetteer()
     given, ambiguous, stop = names["given"], names["ambiguous"], names["not_names"]
     spans: list[Span] = []
-    for m in NAME_AFTER_CUE.finditer(text):
-        group = "name" if m.group("name") else "weak"
-        tokens = list(CAPITALIZED.finditer(m.group(group)))
+    lowered_text = text.lower()
+    for base, run in _names_after_cues(text, lowered_text):
         kept = []
-        for tok in tokens:
+        for tok in CAPITALIZED.finditer(run):
             if tok.group(1) in stop:
                 break
             kept.append(tok)
         if kept:
-            base = m.start(group)
             spans.append(Span(base + kept[0].start(1), base + kept[-1].end(1), "NAME"))
+    if len(lowered_text) == len(text):
+        spans += _lowercase_names_after_titles(text, lowered_text)
     lowered = names["lowercase"]
     spans += [Span(m.start(), m.end(), "NAME") for m in LOWER_WORD.finditer(text)
               if m.group() in lowered and not _PLACE_BEFORE.search(text, max(0, m.start() - 16), m.start())]
@@ -281,10 +316,27 @@ class Redacted(pd.Series):
         return Redacted
 
 
-def redact_series(texts: Iterable[str] | pd.Series) -> Redacted:
-    """Redact every comment; missing values become empty strings. Keeps the index of a Series."""
+def _redact_many(texts: list[str]) -> list[str]:
+    return [redact(t) for t in texts]
+
+
+def redact_series(texts: Iterable[str] | pd.Series, *, workers: int = 1) -> Redacted:
+    """Redact every comment; missing values become empty strings. Keeps the index of a Series.
+
+    ``workers`` > 1 spreads large inputs over that many processes (the work is pure Python).
+    """
     series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts))
-    values = [redact(t) for t in series.fillna("").astype(str)]
+    plain = series.fillna("").astype(str).tolist()
+    if workers > 1 and len(plain) >= 10_000:
+        from concurrent.futures import ProcessPoolExecutor
+
+        gazetteer()  # load once before the processes start
+        size = -(-len(plain) // (workers * 4))
+        chunks = [plain[i:i + size] for i in range(0, len(plain), size)]
+        with ProcessPoolExecutor(workers) as pool:
+            values = [v for part in pool.map(_redact_many, chunks) for v in part]
+    else:
+        values = _redact_many(plain)
     return Redacted(values, index=series.index, name=series.name, dtype="object")
 
 

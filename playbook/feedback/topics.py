@@ -58,7 +58,8 @@ class Topics:
 
     def representatives(self, k: int = 3) -> pd.DataFrame:
         """The ``k`` comments with the largest weight on each topic: ``topic, weight, text``."""
-        ranked = self.assignments.sort_values(["topic", "weight"], ascending=[True, False], kind="stable")
+        assigned = self.assignments[self.assignments["topic"] > 0]
+        ranked = assigned.sort_values(["topic", "weight"], ascending=[True, False], kind="stable")
         best = ranked.groupby("topic", sort=True).head(k)
         return pd.DataFrame({"topic": best["topic"].to_numpy(), "weight": best["weight"].round(3).to_numpy(),
                              "text": self.texts.loc[best.index].to_numpy()})

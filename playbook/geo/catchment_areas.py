@@ -10,6 +10,8 @@ internet use; it only lets the catchment tools run before the index is available
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 
@@ -30,19 +32,28 @@ def stand_in_score(counts: pd.DataFrame) -> pd.Series:
     return 100 * pd.concat([low_density, decline], axis=1).mean(axis=1, skipna=True)
 
 
-def evi_scores(level: str = "csd") -> pd.Series:
-    """EVI score per DGUID of ``level`` (``"csd"`` or ``"da"``): the index engine (``playbook.index``)
-    on the EVI spec and the demo data (``playbook.evi``: census profile + area internet file, C2-C5)."""
+@cache
+def _evi_inputs():
+    """The EVI spec and indicator data of every geography (read once per session)."""
     try:
         from playbook import evi
-        from playbook.index import build, load_spec
+        from playbook.index import load_spec
     except ImportError:
         raise PlaybookError(
             "the E-Vulnerability Index is not available yet (playbook.evi)", field="score", expected="score='stand-in'"
         ) from None
-    spec = load_spec(ROOT / "specs" / "evi.yml")
-    rows = evi.at_level(evi.indicator_data(evi.read_inputs()), level)
-    scores = build(spec, rows).scores
+    return load_spec(ROOT / "specs" / "evi.yml"), evi.indicator_data(evi.read_inputs())
+
+
+def evi_scores(level: str = "csd") -> pd.Series:
+    """EVI score per DGUID of ``level`` (``"csd"`` or ``"da"``): the index engine (``playbook.index``)
+    on the EVI spec and the demo data (``playbook.evi``: census profile + area internet file, C2-C5),
+    normalised among the areas of that level."""
+    from playbook import evi
+    from playbook.index import build
+
+    spec, data = _evi_inputs()
+    scores = build(spec, evi.at_level(data, level)).scores
     return pd.Series(scores["score"].to_numpy(float), index=scores[spec.unit_id].astype(str))
 
 

@@ -64,9 +64,7 @@ def classify(values: pd.Series, scheme: str = "Quantiles", k: int = 5) -> tuple[
     try:
         classifier = mapclassify.classify(values[valid].to_numpy(float), scheme=scheme, k=k)
     except (ValueError, KeyError) as exc:
-        raise PlaybookError(
-            f"cannot classify with '{scheme}': {exc}", field="scheme", expected="a mapclassify scheme"
-        ) from None
+        raise PlaybookError(f"cannot classify with '{scheme}': {exc}", field="scheme", expected="a mapclassify scheme") from None
     classes = np.full(len(values), -1)
     classes[valid] = classifier.yb
     return classes, [float(b) for b in classifier.bins]

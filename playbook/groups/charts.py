@@ -33,8 +33,8 @@ def direct_chart(direct: pd.DataFrame, outcome: str, *, source: str, lang: str |
                    xlabel=t("groups_percent", lang), ylabel=t("groups_group", lang))
     top, bottom = d.iloc[-1], d.iloc[0]
     everyone = d.loc[d["group"] == "everyone", "estimate"]
-    alt = t("groups_fig_direct_alt", lang, outcome_lower=name.lower(), top=label("group", top["group"], lang).lower(),
-            top_value=format_percent(top["estimate"], lang), bottom=label("group", bottom["group"], lang).lower(),
+    alt = t("groups_fig_direct_alt", lang, outcome_lower=name.lower(), top=label("group", top["group"], lang),
+            top_value=format_percent(top["estimate"], lang), bottom=label("group", bottom["group"], lang),
             bottom_value=format_percent(bottom["estimate"], lang),
             everyone=format_percent(everyone.iloc[0], lang) if len(everyone) else "—")
     return fig, alt

@@ -3,24 +3,20 @@
 The census gives margins (the share of seniors, of people with low income, of immigrants ...), not
 their joint distribution. Small-area estimation combines these margins with survey group rates
 (:mod:`playbook.groups.sae`). The characteristics are the C1 set of the EVI (``specs/census_2021.yml``);
-the extract is read with :func:`playbook.sources.census.extract`, or, before that reader is
-installed, with a small in-memory reader of the same 2021 layout (:func:`_extract_small`).
+the extract is read with :func:`playbook.sources.census.extract` (names checked against the spec).
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Sequence
 from os import PathLike
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from playbook.errors import PlaybookError
 from playbook.geo.hierarchy import parse_dguid
-from playbook.sources.census_format import ENCODING, UNIQUE_HEADER_2021
+from playbook.sources.census import extract
 
 #: Census characteristic IDs (2021) used for group compositions.
 CENSUS_IDS = [1, 6, 7, 8, 14, 15, 24, 335, 340, 383, 387, 1402, 1403, 1527, 1529, 1998, 1999]
@@ -43,42 +39,9 @@ CIUS_PROVINCES = ["10", "11", "12", "13", "24", "35", "46", "47", "48", "59"]
 RURAL_POPULATION = 10_000
 
 
-def _extract_small(paths: Sequence[str | PathLike], ids: Sequence[int], level: str | None = None) -> pd.DataFrame:
-    """A minimal reader of the 2021 Census Profile layout for small files (fixtures), with the
-    output shape of :func:`playbook.sources.census.extract`."""
-    frames = []
-    for path in map(Path, paths):
-        try:
-            if path.suffix.lower() == ".zip":
-                with zipfile.ZipFile(path) as zf:
-                    name = next(n for n in zf.namelist() if n.lower().endswith((".csv", ".tab")))
-                    raw = zf.read(name)
-            else:
-                raw = path.read_bytes()
-        except (OSError, zipfile.BadZipFile, StopIteration) as exc:
-            raise PlaybookError(f"cannot read the census profile: {exc}", path=path) from None
-        sep = "\t" if raw[:300].count(b"\t") > raw[:300].count(b",") else ","
-        frame = pd.read_csv(io.BytesIO(raw), sep=sep, encoding=ENCODING, dtype={"DGUID": str, "ALT_GEO_CODE": str},
-                            header=0, names=UNIQUE_HEADER_2021)
-        frames.append(frame)
-    long = pd.concat(frames, ignore_index=True)
-    long = long[long["CHARACTERISTIC_ID"].isin(ids)]
-    if level:
-        long = long[long["GEO_LEVEL"] == level]
-    keys = ["DGUID", "ALT_GEO_CODE", "GEO_LEVEL", "GEO_NAME"]
-    wide = long.pivot_table(index=keys, columns="CHARACTERISTIC_ID", values="C1_COUNT_TOTAL", aggfunc="first",
-                            sort=False, dropna=False)
-    wide.columns = [f"c{int(c)}" for c in wide.columns]
-    return wide.reset_index()
-
-
 def census_extract(paths: str | PathLike | Sequence[str | PathLike], level: str | None = None) -> pd.DataFrame:
     """The C1 characteristics needed for compositions, one row per geography."""
     paths = [paths] if isinstance(paths, str | PathLike) else list(paths)
-    try:
-        from playbook.sources.census import extract  # the census helper's streaming reader
-    except ImportError:
-        extract = _extract_small
     return extract(paths, CENSUS_IDS, level=level)
 
 

@@ -1,20 +1,24 @@
 """Group views of the index: the E-Vulnerability Index for one population group, and group gaps.
 
 The three dimensions are read from the model-based small-area estimates (percent of people 15+):
-access = no home Internet; comfort = mean of "never used online government services" and
-"worried about privacy online"; skills = low digital skills. The group EVI of an area is the mean of
-its three dimension scores (0-100, higher = more e-vulnerable), on the same percent scale for every
-group so that groups can be compared; the gap is the group's score minus everyone's in the same
-area. Before a table leaves this module it passes :func:`playbook.privacy.protect`: areas where the
-group counts fewer than ``min_population`` people 15+ are suppressed, and counts are rounded.
+access = no home Internet; comfort = "never used online government services" and "worried about
+privacy online"; skills = low digital skills. The index engine (:func:`playbook.index.build`) scores
+them with the spec ``specs/evi_groups.yml``: goalposts 0-100 (the percent scale, the same for every
+group, so that groups can be compared), equal weights, arithmetic mean (0-100, higher = more
+e-vulnerable). The gap is the group's score minus everyone's in the same area. Before a table
+leaves this module it passes :func:`playbook.privacy.protect`: areas where the group counts fewer
+than ``min_population`` people 15+ are suppressed, and counts are rounded.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from playbook import privacy
+from playbook import index, privacy
 from playbook.groups.sae import cells_of, fit_all, model_based, subgroup_mask
+from playbook.paths import specs_dir
+
+SPEC = specs_dir() / "evi_groups.yml"
 
 DIMENSIONS = {
     "access": ["no_home_internet"],
@@ -31,15 +35,12 @@ def _scores(survey, comp, group: str, fits: dict, level: str, cells: tuple) -> p
     parts = [model_based(survey, o, comp, subgroup=mask, betas=fits[o], cells=cells) for o in OUTCOMES]
     est = pd.concat(parts, ignore_index=True)
     est = est[est["level"] == level]
-    wide = est.pivot_table(index=["DGUID", "pruid"], columns="outcome", values="estimate", sort=False)
-    pop = est.drop_duplicates("DGUID").set_index("DGUID")["pop15"]
-    out = pd.DataFrame(index=wide.index)
-    for dim, cols in DIMENSIONS.items():
-        out[dim] = wide[cols].mean(axis=1)
-    out["evi"] = out[list(DIMENSIONS)].mean(axis=1)
-    out = out.reset_index()
-    out["group_population"] = out["DGUID"].map(pop).to_numpy()
-    return out
+    wide = est.pivot_table(index="DGUID", columns="outcome", values="estimate", sort=False).reset_index()
+    scores = index.build(index.load_spec(SPEC), wide).scores.rename(columns={"score": "evi"})
+    out = scores[["DGUID", *DIMENSIONS, "evi"]].merge(est.drop_duplicates("DGUID")[["DGUID", "pruid", "pop15"]],
+                                                      on="DGUID", how="left")
+    out = out.rename(columns={"pop15": "group_population"})
+    return out[["DGUID", "pruid", *DIMENSIONS, "evi", "group_population"]]
 
 
 def group_evi(survey, comp: pd.DataFrame, group: str, *, level: str = "Census subdivision",

@@ -16,10 +16,15 @@ import unicodedata
 from os import PathLike
 
 import pandas as pd
+import yaml
 
 from playbook import datasets
 from playbook.geo.hierarchy import PROVINCES
 from playbook.geo.places import csd_locations, place_at_csd
+from playbook.paths import ROOT
+
+#: Towns that are not CSDs of their own (merged municipalities) -> their CSD name, per province.
+ALIASES = ROOT / "specs" / "service_canada_towns.yml"
 
 #: Office types at the end of the names, longest first.
 _TYPES = (
@@ -56,40 +61,43 @@ def _lookup(keys: pd.DataFrame, table: pd.DataFrame) -> pd.Series:
     return pd.Series(found.reindex(pd.MultiIndex.from_frame(keys[["pruid", "key"]])).to_numpy(), index=keys.index)
 
 
+def _aliases(by_name: pd.DataFrame) -> pd.DataFrame:
+    """The towns of :data:`ALIASES` as a lookup table ``pruid, key, csduid`` (via their CSD's name)."""
+    raw = yaml.safe_load(ALIASES.read_text(encoding="utf-8")) or {}
+    abbr_to_pruid = pd.Series(PROVINCES.index, index=PROVINCES["abbreviation"])
+    rows = [(abbr_to_pruid[abbr], town, csd) for abbr, towns in raw.items() for town, csd in towns.items()]
+    table = pd.DataFrame(rows, columns=["pruid", "town", "csd"])
+    table["key"] = normalise_place(table["town"])
+    found = _lookup(pd.DataFrame({"pruid": table["pruid"], "key": normalise_place(table["csd"])}), by_name)
+    return table.assign(csduid=found.to_numpy()).dropna(subset=["csduid"])[["pruid", "key", "csduid"]]
+
+
 def match_towns(towns: pd.Series, pruid: pd.Series) -> pd.DataFrame:
     """Match town names to CSD codes within their province: ``csduid`` and ``match``, the first rule
-    that worked: ``csd_name`` (same name), ``csd_name_variant`` ("First Nation", "Village"… dropped),
-    ``csd_name_in_brackets`` ("Verdun (Montréal)"), ``odcaf_city`` (a city name of the ODCAF
-    facilities), ``csd_name_starts_with_town`` ("Cat Lake" -> "Cat Lake 63C"), ``town_first_words``
+    that worked: ``alias`` (listed in ``specs/service_canada_towns.yml``), ``csd_name`` (same name),
+    ``csd_name_variant`` ("First Nation", "Village"… dropped), ``csd_name_in_brackets``
+    ("Verdun (Montréal)"), ``odcaf_city`` (a city name of the ODCAF facilities),
+    ``csd_name_starts_with_town`` ("Cat Lake" -> "Cat Lake 63C"), ``town_first_words``
     ("Winnipeg Portage Place" -> "Winnipeg"); empty when none did."""
     csd = csd_locations().sort_values("population", ascending=False)
     by_name = pd.DataFrame({"pruid": csd["pruid"], "key": normalise_place(csd["name"]), "csduid": csd["csduid"]})
     from playbook.sources.servicepoints import read_odcaf_libraries
 
     odcaf = read_odcaf_libraries(with_coordinates=False)
-    cities = pd.DataFrame(
-        {"pruid": odcaf["csduid"].str[:2], "key": normalise_place(odcaf["city"]), "csduid": odcaf["csduid"]}
-    )
+    cities = pd.DataFrame({"pruid": odcaf["csduid"].str[:2], "key": normalise_place(odcaf["city"]), "csduid": odcaf["csduid"]})
     cities = cities[cities["csduid"].isin(csd["csduid"])]  # 2021 codes only
-    cities = (
-        cities.groupby(["pruid", "key", "csduid"]).size().rename("n").reset_index().sort_values("n", ascending=False)
-    )
+    cities = cities.groupby(["pruid", "key", "csduid"]).size().rename("n").reset_index().sort_values("n", ascending=False)
     key = normalise_place(towns)
-    variant = (
-        key.str.replace(r"\b(first nations?|nation|reserve|village|town|city)\b", "", regex=True)
-        .str.split()
-        .str.join(" ")
-    )
+    variant = key.str.replace(r"\b(first nations?|nation|reserve|village|town|city)\b", "", regex=True).str.split().str.join(" ")
     inside = normalise_place(towns.str.extract(r"\((.*?)\)", expand=False))
-    prefixes = by_name.assign(
-        key=by_name["key"].str.split().map(lambda ws: [" ".join(ws[:k]) for k in range(1, len(ws))])
-    )
+    prefixes = by_name.assign(key=by_name["key"].str.split().map(lambda ws: [" ".join(ws[:k]) for k in range(1, len(ws))]))
     prefixes = prefixes.explode("key").dropna(subset=["key"])
     full_names = normalise_place(csd.loc[prefixes.index, "name"])
     rest = [name[len(prefix) :] for name, prefix in zip(full_names, prefixes["key"], strict=True)]
     # "Saint-Laurent" must not match "Saint-Laurent-de-l'Île-d'Orléans": a French particle starts another place
     prefixes = prefixes[~pd.Series(rest, index=prefixes.index).str.match(r" (de|du|des|d|l|la|le)\b")]
     attempts = [
+        ("alias", _aliases(by_name), key),
         ("csd_name", by_name, key),
         ("csd_name_variant", by_name, variant),
         ("csd_name_in_brackets", by_name, inside),
@@ -98,9 +106,7 @@ def match_towns(towns: pd.Series, pruid: pd.Series) -> pd.DataFrame:
     ]
     words = key.str.split()
     for k in range(int(words.str.len().max() or 1) - 1, 0, -1):  # "Winnipeg Portage Place" -> "Winnipeg"
-        attempts.append(
-            ("town_first_words", by_name, words.map(lambda ws, k=k: " ".join(ws[:k]) if len(ws) > k else None))
-        )
+        attempts.append(("town_first_words", by_name, words.map(lambda ws, k=k: " ".join(ws[:k]) if len(ws) > k else None)))
     out = pd.DataFrame({"csduid": pd.Series(pd.NA, index=towns.index, dtype="object"), "match": ""})
     for label, table, keys in attempts:
         todo = out["csduid"].isna()
@@ -111,9 +117,7 @@ def match_towns(towns: pd.Series, pruid: pd.Series) -> pd.DataFrame:
     return out
 
 
-def read_service_canada_points(
-    path: str | PathLike | None = None, addresses: str | PathLike | None = None
-) -> pd.DataFrame:
+def read_service_canada_points(path: str | PathLike | None = None, addresses: str | PathLike | None = None) -> pd.DataFrame:
     """The Service Canada points of service with ``id`` (office code), ``name_en``, ``type``,
     ``language``, ``province``, ``town``, ``csduid``, ``match``, ``placement``, ``lat``, ``lon``.
 

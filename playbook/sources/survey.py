@@ -42,6 +42,7 @@ class Survey:
     replicates: np.ndarray | None
     spec: dict
     cycle: str
+    #: Value labels from the codebook: ``{VAR: {code: label}}``.
     labels: dict[str, dict] = field(default_factory=dict)
 
     @property
@@ -262,8 +263,7 @@ def read_pumf(
         replicates = _numbers(frame, cols, where) if cols else None
     if bootstrap is not None:
         replicates = _read_bootstrap(Path(bootstrap), spec, out["id"])
-    return Survey(out, weight, replicates, spec, cycle,
-                  {name: value_labels.get(name, {}) for name in value_labels})
+    return Survey(out, weight, replicates, spec, cycle, value_labels)
 
 
 def _outcome(frame: pd.DataFrame, entry: dict, value_labels: dict, where: str) -> pd.Series:

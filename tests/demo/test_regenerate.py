@@ -9,6 +9,7 @@ DEMO_DATASETS = [
     "demo_geo_attributes_2021",
     "demo_area_internet_2021",
     "demo_internet_calibration_2021",
+    "demo_feedback_comments",
 ]
 
 
@@ -34,7 +35,8 @@ def test_every_generated_file_is_committed(regenerated, root):
 
 
 def test_generator_list_and_missing_modules_are_skipped():
-    assert demo.GENERATORS == ["playbook.demo.census", "playbook.demo.internet", "playbook.demo.survey"]
+    assert demo.GENERATORS == ["playbook.demo.census", "playbook.demo.internet", "playbook.demo.survey",
+                              "playbook.demo.feedback"]
     names = [m.__name__ for m in demo.available()]
     assert names[:2] == ["playbook.demo.census", "playbook.demo.internet"]
 

@@ -52,3 +52,22 @@ def test_widgets_drive_the_state(explorer):
     assert explorer.state["aggregate"] == "geometric" and explorer.changes()["normalise"]["range"] == [1, 100]
     menus[0].value = "zscore"  # cannot be combined with geometric: a message, not a crash
     assert "cannot be computed" in box.children[1].value
+
+
+def test_scenario_table_for_the_static_site(indicator_data):
+    table = evi_explorer.scenario_table(indicator_data, lang="en")
+    assert set(table["scenario"]) == {
+        "The spec's choices",
+        "Access counts double",
+        "Geometric aggregation",
+        "Percentile-rank normalisation",
+    }
+    assert set(table["level"]) == {
+        "Provinces (roll-up of census subdivisions)",
+        "Census subdivisions",
+        "Dissemination areas (Prince Edward Island)",
+    }  # no CMA/CA rows in the fixture
+    assert list(table.columns[:5]) == ["name", "access", "comfort", "skills", "score"]
+    assert (table["population"].dropna() % 10 == 0).all()
+    spec_csd = table[(table["scenario"] == "The spec's choices") & (table["level"] == "Census subdivisions")]
+    assert len(spec_csd) == 13 * 6

@@ -25,7 +25,7 @@ def test_spans_point_at_personal_information(corpus):
 def test_reproducible_and_matches_the_committed_file(corpus):
     a, b = demo.comments(300, seed=7), demo.comments(300, seed=7)
     assert a.equals(b)
-    fresh = demo.comments(demo.N_COMMENTS, seed=2024)
+    fresh = demo.comments(demo.N_COMMENTS, seed=demo.SEED)
     assert fresh["text"].tolist() == corpus["text"].tolist()
 
 
@@ -34,5 +34,6 @@ def test_generate_writes_the_same_bytes(tmp_path):
 
     from playbook import datasets
 
-    [path] = demo.generate(tmp_path, seed=2024)
+    [path] = demo.generate(tmp_path, seed=demo.SEED)
+    assert path == tmp_path / "demo" / "feedback" / demo.FILE_NAME
     assert hashlib.sha256(path.read_bytes()).hexdigest() == datasets.info("demo_feedback_comments").sha256

@@ -2,6 +2,8 @@
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from playbook.errors import PlaybookError
 from playbook.feedback import redact as r
@@ -121,3 +123,56 @@ def test_recall_on_the_labelled_spans(corpus):
         assert table.loc[kind, "precision"] >= 0.95, kind
     assert table.loc["NAME", "recall"] >= 0.9
     assert table.loc["NAME", "precision"] >= 0.9
+
+
+def test_parallel_redaction_gives_the_same_result(corpus):
+    texts = pd.concat([corpus["text"]] * 2, ignore_index=True)
+    assert r.redact_series(texts, workers=2).equals(r.redact_series(texts))
+
+
+# Property tests: any number in these layouts is found, whatever the digits (beyond the corpus's own).
+
+digits = st.text("0123456789", min_size=1, max_size=1)
+area = st.tuples(st.sampled_from("23456789"), digits, digits).map("".join)
+line = st.text("0123456789", min_size=4, max_size=4)
+layout = st.sampled_from(["({a}) {b}-{c}", "{a}-{b}-{c}", "{a} {b}-{c}", "{a}.{b}.{c}", "1-{a}-{b}-{c}",
+                          "+1 {a} {b} {c}", "{a}{b}{c}", "{a} {b} {c} poste 12", "{a}-{b}-{c} ext. 9"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=area, b=area, c=line, fmt=layout, before=st.sampled_from(["Call me at ", "Tél. : ", "", "cell "]))
+def test_any_phone_in_a_known_layout_is_found(a, b, c, fmt, before):
+    text = before + fmt.format(a=a, b=b, c=c) + " merci"
+    assert r.redact(text) == before + "[PHONE] merci"
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=st.text("0123456789", min_size=8, max_size=8), sep=st.sampled_from(["", " ", "-"]))
+def test_sin_iff_luhn(body, sep):
+    check = next(d for d in "0123456789" if r.luhn_valid(body + d))
+    valid = body + check
+    wrong = body + str((int(check) + 1) % 10)
+    fmt = lambda d: d[:3] + sep + d[3:6] + sep + d[6:]  # noqa: E731
+    assert r.redact(f"NAS {fmt(valid)}.") == "NAS [SIN]."
+    assert "[SIN]" not in r.redact(f"NAS {fmt(wrong)}.")
+
+
+@settings(max_examples=150, deadline=None)
+@given(fsa=st.tuples(st.sampled_from("ABCEGHJKLMNPRSTVXY"), digits, st.sampled_from("ABCEGHJKLMNPRSTVWXYZ")),
+       ldu=st.tuples(digits, st.sampled_from("ABCEGHJKLMNPRSTVWXYZ"), digits),
+       sep=st.sampled_from(["", " "]), lower=st.booleans())
+def test_any_postal_code_is_found(fsa, ldu, sep, lower):
+    code = "".join(fsa) + sep + "".join(ldu)
+    code = code.lower() if lower else code
+    assert r.redact(f"code postal {code}, merci") == "code postal [POSTAL], merci"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("mme bergeron a appelé", "mme [NAME] a appelé"),
+    ("I told ms. macdonald twice", "I told ms. [NAME] twice"),
+    ("la madame était gentille", "la madame était gentille"),
+    ("le monsieur au comptoir", "le monsieur au comptoir"),
+    ("merci M. Khan", "merci M. [NAME]"),
+])
+def test_lowercase_names_after_formal_titles(text, expected):
+    assert r.redact(text) == expected

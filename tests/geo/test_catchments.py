@@ -76,9 +76,14 @@ def test_per_point_population_score_and_vulnerable(areas, points):
     assert out.loc["P2", "population_within"] == 700
     assert out.loc["P2", "mean_score_within"] == pytest.approx((300 * 30 + 400 * 40) / 700)
     assert out["vulnerable_within"].tolist() == [0, 0]
-    wide = c.point_catchments(areas, points, radius=50).set_index("id")
+    assert "sole_population" not in out  # only on request
+    sole = c.point_catchments(areas, points, radius=25, sole=True)
+    assert sole["sole_population"].tolist() == [300, 700]  # at 25 km no area sees both points
+    wide = c.point_catchments(areas, points, radius=50, sole=True).set_index("id")
     assert wide["population_within"].tolist() == [600, 1400]
     assert wide.loc["P2", "vulnerable_within"] == 500
+    # at 50 km A2 and A3 see both points: P1 alone serves A1 (100), P2 alone serves A4 and A5 (900)
+    assert wide["sole_population"].tolist() == [100, 900] and wide["sole_vulnerable"].tolist() == [0, 500]
 
 
 def test_brute_force_agrees_with_balltree(areas, points):

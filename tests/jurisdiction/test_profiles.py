@@ -149,3 +149,15 @@ def test_jurisdiction_config_titles_the_edition_and_sets_substitutions():
     assert mb["title"] == "Guide sur les renseignements axés sur les données — Manitoba"
     assert mb["parse"]["myst_substitutions"]["oversight_body"] == "Ombudsman du Manitoba"
     assert mb["parse"]["myst_substitutions"]["lang"] == "fr"
+
+
+def test_filter_keeps_a_geodataframe_a_geodataframe():
+    geopandas = pytest.importorskip("geopandas")
+    from shapely.geometry import Point
+
+    areas = geopandas.GeoDataFrame({"DGUID": ["2021A000246", "2021A000235"]},
+                                   geometry=[Point(0, 0), Point(1, 1)], crs="EPSG:3347")
+    kept = jur.load("mb").filter(areas)
+    assert isinstance(kept, geopandas.GeoDataFrame) and kept["DGUID"].tolist() == ["2021A000246"]
+    assert kept.crs == areas.crs
+

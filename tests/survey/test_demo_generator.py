@@ -74,3 +74,26 @@ def test_generator_reproduces_the_committed_files(tmp_path):
         name = {gen.PUMF_NAME: "demo_cius_pumf", gen.TRUTH_PERSONS: "demo_cius_truth_persons",
                 gen.TRUTH_AREAS: "demo_cius_truth_areas"}[path.name]
         assert path.read_bytes() == datasets.path(name).read_bytes(), path.name
+
+
+def test_true_internet_use_matches_cius_2020_by_province():
+    """Calibrated by province x age; the province totals then follow within a point (the demo
+    census's age structure differs a little from the survey's)."""
+    truth = pd.read_csv(datasets.path("demo_cius_truth_areas"), dtype={"pruid": str})
+    prov = truth[truth["level"] == "Province"].set_index("pruid")["pct_internet_use"]
+    sdg = pd.read_csv(datasets.path("cius_sdg_17_8_1"), dtype=str)
+    total = sdg[(sdg["Year"] == "2020") & (sdg["Age group"] == "Total, 15 years and over")]
+    cius = total.set_index("GeoCode")["Value"].astype(float)
+    assert len(prov) == 10
+    assert (prov - cius.reindex(prov.index)).abs().max() < 1.0
+
+
+def test_weighted_internet_use_by_province_and_age_is_near_cius():
+    from playbook.sources.survey_estimates import estimate
+
+    survey = read_pumf(datasets.path("demo_cius_pumf"))
+    est = estimate(survey.data, "internet_use", survey.weight, survey.replicates, by=["province", "age_group"])
+    targets = gen._targets().rename(columns={"pruid": "province", "age": "age_group"})
+    merged = est.merge(targets, on=["province", "age_group"])
+    assert len(merged) == 40
+    assert (merged["estimate"] - merged["use_pct"]).abs().mean() < 2.0  # sampling error only

@@ -99,13 +99,21 @@ def area_catchments(
 
 
 def point_catchments(
-    areas: pd.DataFrame, points: pd.DataFrame, radius: float, source: DistanceSource | None = None
+    areas: pd.DataFrame,
+    points: pd.DataFrame,
+    radius: float,
+    source: DistanceSource | None = None,
+    *,
+    sole: bool = False,
 ) -> pd.DataFrame:
-    """Per point: ``id, areas_within, population_within, mean_score_within, vulnerable_within``.
+    """Per point: ``id, areas_within, population_within, mean_score_within, vulnerable_within``
+    (and ``sole_population, sole_vulnerable`` with ``sole=True``).
 
     ``mean_score_within`` is the population-weighted mean score of the areas within the radius
     (missing without a score); ``vulnerable_within`` counts the people living in areas of the most
-    vulnerable quintile (see :func:`vulnerable_flag`). An area within reach of two points counts for both.
+    vulnerable quintile (see :func:`vulnerable_flag`). An area within reach of two points counts for
+    both. ``sole_population`` and ``sole_vulnerable`` count only the people for whom this point is the
+    only one within reach: who would lose coverage if it closed.
     """
     source = source or GreatCircle()
     _check(areas, ["id", "lat", "lon", "population"], "areas")
@@ -132,12 +140,14 @@ def point_catchments(
     has_vulnerability = any(c in areas for c in ("score", "quintile", "vulnerable"))
     vuln = vulnerable_flag(areas)
     out["vulnerable_within"] = np.bincount(p, weights=(pop * vuln)[a], minlength=n) if has_vulnerability else np.nan
+    if sole:
+        only = np.bincount(a, minlength=len(areas))[a] == 1  # pairs whose area has no other point within reach
+        out["sole_population"] = np.bincount(p[only], weights=pop[a][only], minlength=n)
+        out["sole_vulnerable"] = np.bincount(p[only], weights=(pop * vuln)[a][only], minlength=n) if has_vulnerability else np.nan
     return out
 
 
-def coverage(
-    areas: pd.DataFrame, points: pd.DataFrame, radius: float, source: DistanceSource | None = None
-) -> np.ndarray:
+def coverage(areas: pd.DataFrame, points: pd.DataFrame, radius: float, source: DistanceSource | None = None) -> np.ndarray:
     """Boolean per area: is at least one point within ``radius``?"""
     pairs = (source or GreatCircle()).pairs(areas, points, radius)
     return np.bincount(pairs["area"].to_numpy(), minlength=len(areas)) > 0

@@ -66,9 +66,7 @@ class GreatCircle:
 
     def __post_init__(self) -> None:
         if not np.isfinite(self.detour) or self.detour <= 0:
-            raise PlaybookError(
-                f"detour factor {self.detour} is not positive", field="detour", expected="a number > 0, e.g. 1.3"
-            )
+            raise PlaybookError(f"detour factor {self.detour} is not positive", field="detour", expected="a number > 0, e.g. 1.3")
 
     def nearest(self, areas: pd.DataFrame, points: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         if len(points) == 0:
@@ -80,9 +78,7 @@ class GreatCircle:
 
     def pairs(self, areas: pd.DataFrame, points: pd.DataFrame, radius: float) -> pd.DataFrame:
         if len(points) == 0 or len(areas) == 0:
-            return pd.DataFrame(
-                {"area": np.array([], int), "point": np.array([], int), "distance": np.array([], float)}
-            )
+            return pd.DataFrame({"area": np.array([], int), "point": np.array([], int), "distance": np.array([], float)})
         # index the larger set, query with the smaller one: one result array per query
         small, large = (points, areas) if len(points) <= len(areas) else (areas, points)
         tree = BallTree(_radians(large), metric="haversine")
@@ -91,9 +87,7 @@ class GreatCircle:
         queried = np.repeat(np.arange(len(small)), counts)
         found = np.concatenate(idx).astype(np.int64)
         area, point = (found, queried) if small is points else (queried, found)
-        return pd.DataFrame(
-            {"area": area, "point": point, "distance": np.concatenate(dist) * EARTH_RADIUS_KM * self.detour}
-        )
+        return pd.DataFrame({"area": area, "point": point, "distance": np.concatenate(dist) * EARTH_RADIUS_KM * self.detour})
 
 
 @dataclass(frozen=True)
@@ -163,9 +157,7 @@ class TravelMatrix:
     def pairs(self, areas: pd.DataFrame, points: pd.DataFrame, radius: float) -> pd.DataFrame:
         t = self._indexed(areas, points)
         t = t[t["value"] <= radius]
-        return pd.DataFrame(
-            {"area": t["area"].to_numpy(), "point": t["point"].to_numpy(), "distance": t["value"].to_numpy()}
-        )
+        return pd.DataFrame({"area": t["area"].to_numpy(), "point": t["point"].to_numpy(), "distance": t["value"].to_numpy()})
 
 
 def brute_force_nearest(areas: pd.DataFrame, points: pd.DataFrame, radius: float, detour: float = 1.0):

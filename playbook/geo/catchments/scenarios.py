@@ -73,9 +73,7 @@ def coverage_curve(nearest: pd.DataFrame, areas: pd.DataFrame, distances=None) -
         total = weights.sum()
         return 100 * cumulative[reached] / total if total > 0 else np.full(len(distances), np.nan)
 
-    return pd.DataFrame(
-        {"distance_km": distances, "share_all_pct": share(pop), "share_vulnerable_pct": share(pop * vuln)}
-    )
+    return pd.DataFrame({"distance_km": distances, "share_all_pct": share(pop), "share_vulnerable_pct": share(pop * vuln)})
 
 
 @dataclass(frozen=True)
@@ -102,9 +100,7 @@ def _add_points(points: pd.DataFrame, add, areas: pd.DataFrame) -> pd.DataFrame:
                 area = by_id.loc[str(item)]
                 rows.append({"id": f"new@{item}", "lat": float(area["lat"]), "lon": float(area["lon"])})
             else:
-                raise PlaybookError(
-                    f"cannot add point '{item}'", field="add", expected="(id, lat, lon) or the id of an area"
-                )
+                raise PlaybookError(f"cannot add point '{item}'", field="add", expected="(id, lat, lon) or the id of an area")
         new = pd.DataFrame(rows)
     return pd.concat([points[["id", "lat", "lon"]], new], ignore_index=True)
 
@@ -130,9 +126,7 @@ def what_if(
     source = source or GreatCircle()
     unknown = set(map(str, close)) - set(points["id"].astype(str))
     if unknown:
-        raise PlaybookError(
-            f"cannot close unknown point(s) {sorted(unknown)}", field="close", expected="ids of existing points"
-        )
+        raise PlaybookError(f"cannot close unknown point(s) {sorted(unknown)}", field="close", expected="ids of existing points")
     after_points = points[~points["id"].astype(str).isin(set(map(str, close)))]
     after_points = _add_points(after_points, add, areas)
     radius_after = radius if new_radius is None else new_radius
