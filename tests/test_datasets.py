@@ -45,3 +45,10 @@ def test_source_line_of_a_real_dataset_does_not_say_synthetic():
     line = datasets.info("population_2021").source_line("en")
     assert line.startswith("Source: Statistics Canada, Table 98-10-0002-01")
     assert "synthetic" not in line
+
+
+def test_registry_names_each_dataset_once(root):
+    import re
+
+    names = re.findall(r"^([A-Za-z0-9_]+):\s*$", (root / "data" / "registry.yml").read_text(encoding="utf-8"), flags=re.M)
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})

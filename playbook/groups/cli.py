@@ -13,7 +13,7 @@ def _estimate(args) -> int:
     comp = compositions(census_extract(args.census, level=args.level))
     outcomes = [o.strip() for o in args.outcomes.split(",")] if args.outcomes else None
     table = estimate_areas(survey, comp, method=args.method, outcomes=outcomes, n_replicates=args.replicates,
-                           confidence=args.confidence)
+                           confidence=args.confidence, area_sd=args.area_sd)
     with atomic_path(args.out) as tmp:
         table.to_csv(tmp, index=False, float_format="%.4f")
     print(f"{len(table)} estimates ({args.method}) -> {args.out}")
@@ -34,4 +34,6 @@ def register(commands) -> None:
     e.add_argument("--outcomes", default=None, help="comma-separated outcomes (default: the EVI outcomes)")
     e.add_argument("--replicates", type=int, default=None, help="use only the first N bootstrap weights")
     e.add_argument("--confidence", type=float, default=0.95)
+    e.add_argument("--area-sd", type=float, default=0.0,
+                   help="assumed sd of unexplained area effects (log-odds) added to model intervals (default 0)")
     e.set_defaults(func=_estimate)

@@ -54,32 +54,36 @@ def _replicate_weights(survey, n_replicates: int | None) -> np.ndarray:
     return np.column_stack([survey.weight, reps])
 
 
-def _interval(est: np.ndarray, reps: np.ndarray, confidence: float) -> dict[str, np.ndarray]:
-    se = np.sqrt(np.mean((reps - est[:, None]) ** 2, axis=1))
+def _interval(est: np.ndarray, reps: np.ndarray, confidence: float, extra: np.ndarray) -> dict[str, np.ndarray]:
+    """Bootstrap standard error (plus ``extra`` variance, if any) and a normal interval, in percent."""
+    se = np.sqrt(np.mean((reps - est[:, None]) ** 2, axis=1) + extra)
     z = norm.ppf(0.5 + confidence / 2)
     return {"estimate": 100 * est, "se": 100 * se, "lower": 100 * np.clip(est - z * se, 0, 1),
             "upper": 100 * np.clip(est + z * se, 0, 1)}
 
 
-def _rollup(comp: pd.DataFrame, values: np.ndarray) -> list[tuple[pd.DataFrame, np.ndarray]]:
-    """Area values (areas x k) and their population-weighted means by census division and province."""
+def _rollup(comp: pd.DataFrame, values: np.ndarray, extra: np.ndarray) -> list[tuple[pd.DataFrame, np.ndarray, np.ndarray]]:
+    """Area values (areas x k) and their population-weighted means by census division and province,
+    with the extra (model) variance of each area rolled up as for independent area effects."""
     pop = comp["pop15"].to_numpy()
-    out = [(comp[["DGUID", "pruid", "pop15"]].assign(level="Census subdivision"), values)]
+    out = [(comp[["DGUID", "pruid", "pop15"]].assign(level="Census subdivision"), values, extra)]
     for level, key in (("Census division", "2021A0003" + comp["DGUID"].str[9:13]),
                        ("Province", "2021A0002" + comp["pruid"])):
         codes, uniques = pd.factorize(key)
         num = np.zeros((len(uniques), values.shape[1]))
         np.add.at(num, codes, values * pop[:, None])
         den = np.bincount(codes, pop)
+        var = np.bincount(codes, pop**2 * extra) / den**2
         frame = pd.DataFrame({"DGUID": uniques, "pruid": pd.Series(uniques).str[9:11], "pop15": den, "level": level})
-        out.append((frame, num / den[:, None]))
+        out.append((frame, num / den[:, None], var))
     return out
 
 
-def _table(comp, values, method, outcome, confidence) -> pd.DataFrame:
+def _table(comp, values, method, outcome, confidence, extra=None) -> pd.DataFrame:
+    extra = np.zeros(len(comp)) if extra is None else extra
     parts = []
-    for frame, v in _rollup(comp, values):
-        stats = _interval(v[:, 0], v[:, 1:], confidence)
+    for frame, v, var in _rollup(comp, values, extra):
+        stats = _interval(v[:, 0], v[:, 1:], confidence, var)
         parts.append(frame.assign(method=method, outcome=outcome, **stats))
     cols = ["DGUID", "level", "pruid", "pop15", "method", "outcome", "estimate", "se", "lower", "upper"]
     return pd.concat(parts, ignore_index=True)[cols]
@@ -204,13 +208,19 @@ def cells_of(comp: pd.DataFrame, survey) -> tuple[np.ndarray, np.ndarray]:
 
 def model_based(survey, outcome: str, comp: pd.DataFrame, *, n_replicates: int | None = None,
                 confidence: float = 0.95, subgroup: np.ndarray | None = None,
-                betas: np.ndarray | None = None, cells: tuple | None = None) -> pd.DataFrame:
+                betas: np.ndarray | None = None, cells: tuple | None = None, area_sd: float = 0.0
+                ) -> pd.DataFrame:
     """Model-based estimates of ``outcome`` (%) for every area of ``comp`` and its roll-ups.
 
     ``subgroup`` (a boolean mask over the 512 characteristic combinations, see
     :func:`subgroup_mask`) restricts each area's population to a group, e.g. seniors. ``betas``:
     coefficients from :func:`fit_model`, to reuse one fit for several groups; ``cells``: from
-    :func:`cells_of`, to reuse the compositions."""
+    :func:`cells_of`, to reuse the compositions.
+
+    ``area_sd`` adds to each interval the variation the model cannot see: an area effect with this
+    standard deviation on the log-odds scale, i.e. a variance ``(p (1 - p) area_sd)^2`` per area
+    (delta method), averaged as independent effects in the roll-ups. It is an assumption, not an
+    estimate: the PUMF does not identify areas. The default 0 gives sampling error only."""
     _check(survey, outcome, comp)
     if betas is None:
         betas = fit_model(survey, outcome, comp, n_replicates=n_replicates)
@@ -234,7 +244,8 @@ def model_based(survey, outcome: str, comp: pd.DataFrame, *, n_replicates: int |
     for k in np.unique(key):  # at most 20 (province, rural) pairs
         rows = key == k
         values[rows] = share[rows] @ probs[k]
-    out = _table(comp.assign(pop15=comp["pop15"] * total[:, 0]), values, "model", outcome, confidence)
+    extra = (values[:, 0] * (1 - values[:, 0]) * area_sd) ** 2
+    out = _table(comp.assign(pop15=comp["pop15"] * total[:, 0]), values, "model", outcome, confidence, extra)
     return out
 
 
@@ -282,8 +293,9 @@ def default_outcomes(survey) -> list[str]:
 
 def estimate_areas(survey, comp: pd.DataFrame, *, method: str, outcomes: Sequence[str] | None = None,
                    n_replicates: int | None = None, confidence: float = 0.95,
-                   fits: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
-    """Small-area estimates of several outcomes by one method, stacked (``fits``: from :func:`fit_all`)."""
+                   fits: dict[str, np.ndarray] | None = None, area_sd: float = 0.0) -> pd.DataFrame:
+    """Small-area estimates of several outcomes by one method, stacked (``fits``: from :func:`fit_all`;
+    ``area_sd``: see :func:`model_based`, model-based method only)."""
     if method not in METHODS:
         raise PlaybookError(f"unknown method '{method}'", field="method", expected="'synthetic' or 'model'")
     outcomes = list(outcomes or default_outcomes(survey))
@@ -291,5 +303,5 @@ def estimate_areas(survey, comp: pd.DataFrame, *, method: str, outcomes: Sequenc
         parts = [synthetic(survey, o, comp, n_replicates=n_replicates, confidence=confidence) for o in outcomes]
     else:
         parts = [model_based(survey, o, comp, n_replicates=n_replicates, confidence=confidence,
-                             betas=(fits or {}).get(o)) for o in outcomes]
+                             betas=(fits or {}).get(o), area_sd=area_sd) for o in outcomes]
     return pd.concat(parts, ignore_index=True)

@@ -48,6 +48,10 @@ class Datasets(dict):
         self._make = (name, ids, columns)
         self._arrays = arrays
 
+    def array(self, key: str) -> np.ndarray:
+        """The data set ``key`` as the NumPy array it was computed as (units x indicators)."""
+        return self._arrays[key]
+
     def __missing__(self, key: str) -> pd.DataFrame:
         if key not in self._arrays:
             raise KeyError(key)
@@ -97,9 +101,10 @@ class Result:
 
 
 def prepare(spec: Spec, data: pd.DataFrame, label: str = "<data>", *, impute_method: str | None = None,
-            normalise_block: dict | None = None) -> Prepared:
-    """Screen, impute, treat and normalise (the steps before weighting)."""
-    raw = check_data(spec, data, label)
+            normalise_block: dict | None = None, raw: np.ndarray | None = None) -> Prepared:
+    """Screen, impute, treat and normalise (the steps before weighting); ``raw`` skips the screening
+    when the data were already checked."""
+    raw = check_data(spec, data, label) if raw is None else raw
     groups = data[spec.impute["by"]].to_numpy() if spec.impute["method"].startswith("group_") else None
     method = impute_method or spec.impute["method"]
     if method.startswith("group_") and groups is None:

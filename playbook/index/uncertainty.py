@@ -218,6 +218,7 @@ def _uncertainty(spec, data, draws: int, seed: int) -> Uncertainty:
     spec, frame, label, nominal, w0v0, rank0 = inputs(spec, data)
     d = design(spec, w0v0, draws, seed)
     n, runs = len(frame), len(d.sample)
+    nominal_raw = nominal.datasets.array("raw")
     ranks = np.full((n, runs), np.nan, dtype=np.float32)  # exact for ranks below 2**24
     shift = np.zeros(runs)
     batch = max(1, BATCH_ELEMENTS // max(1, n * len(spec.dimensions)))
@@ -229,7 +230,8 @@ def _uncertainty(spec, data, draws: int, seed: int) -> Uncertainty:
                 if not len(sel):
                     continue
                 if x is None:
-                    x = prepare(spec, frame, label, impute_method=imp, normalise_block=block).normalised
+                    x = prepare(spec, frame, label, impute_method=imp, normalise_block=block,
+                                raw=nominal_raw).normalised
                     cache = {}
                 for start in range(0, len(sel), batch):
                     part = sel[start:start + batch]

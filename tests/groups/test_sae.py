@@ -84,3 +84,15 @@ def test_unknown_method_and_group(age_survey):
         sae.estimate_areas(age_survey, make_areas([{}]), method="magic")
     with pytest.raises(PlaybookError, match="unknown group 'martians'"):
         sae.subgroup_mask("martians")
+
+
+def test_area_sd_widens_intervals_as_the_delta_method_says(age_survey):
+    areas = make_areas([{"ages": [0, 0, 0, 1]}, {"ages": [0, 0, 0, 1]}])
+    plain = sae.model_based(age_survey, "y", areas)
+    wide = sae.model_based(age_survey, "y", areas, area_sd=0.2)
+    csd = wide[wide["level"] == "Census subdivision"].iloc[0]
+    p = csd["estimate"] / 100
+    base = plain[plain["level"] == "Census subdivision"].iloc[0]["se"] / 100
+    assert csd["se"] / 100 == pytest.approx(np.sqrt(base**2 + (p * (1 - p) * 0.2) ** 2))
+    prov = wide[wide["level"] == "Province"].iloc[0]  # two equal areas: the model variance halves
+    assert (prov["se"] / 100) ** 2 == pytest.approx(base**2 + (p * (1 - p) * 0.2) ** 2 / 2, rel=1e-3)

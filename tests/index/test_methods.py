@@ -189,3 +189,11 @@ def test_winsorise_several_points_including_ties():
     expected = np.array(list(range(1, 21)) + [20, 20], dtype=float)
     assert pd.Series(expected).skew() < 2
     assert out[:, 0].tolist() == expected.tolist() and table["points_winsorised"].tolist() == [3]
+
+
+def test_constant_indicator():
+    c = np.full((3, 1), 7.0)
+    assert normalise(c, UP, {"method": "minmax", "range": [0, 100]})[:, 0].tolist() == [50, 50, 50]
+    assert normalise(c, UP, {"method": "zscore"})[:, 0].tolist() == [0, 0, 0]
+    assert normalise(c, UP, {"method": "rank"})[:, 0].tolist() == [1, 1, 1]
+    assert normalise(c, UP, {"method": "percentile", "range": [0, 100]})[:, 0].tolist() == [0, 0, 0]
