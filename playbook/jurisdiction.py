@@ -324,6 +324,22 @@ def current(jurisdiction: str | PathLike | Profile | None = None) -> Profile:
     return load(jurisdiction or os.environ.get(ENV_VAR) or DEFAULT)
 
 
+def places_table(areas: pd.DataFrame, profile: Profile, lang: str | None = None, *, source: str, top: int = 10):
+    """The ``top`` census subdivisions of ``areas`` (a tidy table with ``geo_level``, ``name`` and
+    ``population_2021``, already filtered to ``profile``), largest first, after disclosure control,
+    as a styled table captioned with the jurisdiction's name and ``source``."""
+    from playbook import privacy  # local: privacy is not needed to load profiles
+
+    lang = i18n.language(lang)
+    csd = areas[areas["geo_level"] == "Census subdivision"].nlargest(top, "population_2021")
+    csd = privacy.protect(csd, counts=["population_2021"], threshold=10, rounding=5)
+    name, population = i18n.t("jurisdiction_csd_name", lang), i18n.t("population_2021", lang)
+    shown = csd[["name", "population_2021"]].rename(columns={"name": name, "population_2021": population})
+    caption = i18n.t("jurisdiction_places_title", lang, jurisdiction=profile.label(lang)) + " — " + source
+    return (shown.style.hide(axis="index").format({population: lambda v: i18n.format_number(v, lang)})
+            .set_caption(caption))
+
+
 # ----------------------------------------------------------------------------- legal framework
 
 _ORDER = {"federal": 0, "provincial": 1, "territorial": 1, "municipal": 2}

@@ -161,3 +161,12 @@ def test_filter_keeps_a_geodataframe_a_geodataframe():
     assert isinstance(kept, geopandas.GeoDataFrame) and kept["DGUID"].tolist() == ["2021A000246"]
     assert kept.crs == areas.crs
 
+
+
+def test_places_table_lists_the_largest_places_after_disclosure_control():
+    areas = pd.DataFrame({"geo_level": ["Census subdivision"] * 3 + ["Province"], "name": ["A", "B", "C", "P"],
+                          "population_2021": [7.0, 1234.0, 98.0, 5000.0]})
+    html = jur.places_table(areas, jur.load("yt"), "en", source="Source: test.", top=2).to_html()
+    assert "The largest census subdivisions of Yukon — Source: test." in html
+    assert html.index(">B<") < html.index(">C<") and ">A<" not in html and ">P<" not in html
+    assert "1,235" in html or "1,230" in html  # rounded to a multiple of 5
