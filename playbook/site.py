@@ -95,9 +95,12 @@ def _accessible_markup(context) -> None:
         context["generate_toctree_html"] = generate_toctree_html
 
 
+def _page_markup(app, pagename, templatename, context, doctree) -> None:
+    _accessible_markup(context)
+
+
 def _page_scripts(app, pagename, templatename, context, doctree) -> None:
     _drop_unwanted_scripts(context)
-    _accessible_markup(context)
     if doctree is None or VEGA_MARKER not in context.get("body", ""):
         return
     for dest in VEGA_FILES.values():
@@ -108,5 +111,6 @@ def setup(app):
     from playbook import bibliography
 
     bibliography.register()  # the French edition's bibliography style (playbook_fr)
+    app.connect("html-page-context", _page_markup)
     app.connect("html-page-context", _page_scripts, priority=900)  # after myst-nb adds its scripts
     return {"parallel_read_safe": True, "parallel_write_safe": True}
