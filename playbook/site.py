@@ -55,24 +55,35 @@ def vendor_assets(target: Path, node_modules: Path | None = None) -> Path:
     return Path(target)
 
 
-def _drop_thebe(context) -> None:
+def _unwanted(script) -> bool:
     # Jupyter Book adds Thebe's configuration twice (a script error on every page) and points it at
-    # a CDN; the playbook does not offer live code on the site, so both go.
-    kept = [s for s in context.get("script_files", [])
-            if "thebe" not in str(getattr(s, "filename", s) or "").lower()
-            and "THEBE_JS_URL" not in (getattr(s, "attributes", {}) or {}).get("body", "")]
+    # a CDN; the playbook does not offer live code on the site. The saved ipywidgets state (up to
+    # 0.5 MB a page) is useless without the widget JavaScript, which would come from a CDN: the site
+    # shows pre-rendered views and interactive Vega charts instead.
+    attributes = getattr(script, "attributes", {}) or {}
+    return ("thebe" in str(getattr(script, "filename", script) or "").lower()
+            or "THEBE_JS_URL" in attributes.get("body", "")
+            or attributes.get("type") == "application/vnd.jupyter.widget-state+json")
+
+
+def _drop_unwanted_scripts(context) -> None:
+    kept = [s for s in context.get("script_files", []) if not _unwanted(s)]
     context["script_files"][:] = kept  # in place: Sphinx adds per-page files to this same list
 
 
+_CITATIONS = '<div role="list" class="citation-list">'
 _TASK = re.compile(r'<p>(<input class="task-list-item-checkbox"[^>]*>)(.*?)</p>', re.S)
 _SUMMARY = '<summary><span class="toctree-toggle" role="presentation">'
 
 
 def _accessible_markup(context) -> None:
-    """Two fixes for axe's serious/critical rules: a checklist's checkboxes get their item's text as
-    label (``label``), and the sidebar's expand buttons get a name (``summary-name``)."""
+    """Fixes for axe's serious/critical rules: a checklist's checkboxes get their item's text as
+    label (``label``), the sidebar's expand buttons get a name (``summary-name``), and a
+    bibliography is not announced as a list whose children are not list items
+    (``aria-required-children``)."""
     if "body" in context:
-        context["body"] = _TASK.sub(r"<p><label>\1\2</label></p>", context["body"])
+        body = _TASK.sub(r"<p><label>\1\2</label></p>", context["body"])
+        context["body"] = body.replace(_CITATIONS, '<div class="citation-list">')
     toctree = context.get("generate_toctree_html")
     if callable(toctree):
         name = i18n.t("site_show_subsections", context.get("language") or None)
@@ -84,9 +95,12 @@ def _accessible_markup(context) -> None:
         context["generate_toctree_html"] = generate_toctree_html
 
 
-def _page_scripts(app, pagename, templatename, context, doctree) -> None:
-    _drop_thebe(context)
+def _page_markup(app, pagename, templatename, context, doctree) -> None:
     _accessible_markup(context)
+
+
+def _page_scripts(app, pagename, templatename, context, doctree) -> None:
+    _drop_unwanted_scripts(context)
     if doctree is None or VEGA_MARKER not in context.get("body", ""):
         return
     for dest in VEGA_FILES.values():
@@ -97,5 +111,6 @@ def setup(app):
     from playbook import bibliography
 
     bibliography.register()  # the French edition's bibliography style (playbook_fr)
-    app.connect("html-page-context", _page_scripts)
+    app.connect("html-page-context", _page_markup)
+    app.connect("html-page-context", _page_scripts, priority=900)  # after myst-nb adds its scripts
     return {"parallel_read_safe": True, "parallel_write_safe": True}
