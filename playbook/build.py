@@ -141,7 +141,8 @@ def jurisdiction_config(config: dict, profile: jur.Profile | None, lang: str) ->
 
 def _run_jupyter_book(root: Path, work: Path, config: dict, lang: str, strict: bool, builder: str = "html",
                       profile: jur.Profile | None = None) -> Path:
-    templates.build()  # the Word templates the pages offer for download
+    source = root / "book" / "templates"
+    templates.build(source / "docx", source)  # the Word templates the pages offer for download
     build_dir = work / "_build"
     build_dir.mkdir(parents=True, exist_ok=True)
     generated = build_dir / "_config.generated.yml"
