@@ -30,3 +30,17 @@ def test_atomic_path_leaves_nothing_on_failure(tmp_path):
         raise RuntimeError("boom")
     assert target.read_text() == "old"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_atomic_outputs_get_the_usual_file_mode(tmp_path):
+    import os
+
+    from playbook.io import atomic_path
+
+    umask = os.umask(0o022)
+    try:
+        with atomic_path(tmp_path / "out.csv") as tmp:
+            tmp.write_text("a\n")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "out.csv").stat().st_mode & 0o777 == 0o644
