@@ -27,7 +27,7 @@ def rollup(result: Result, by: str | pd.Series, *, population: str | pd.Series |
         groups, name = data[by], by
     else:
         groups, name = pd.Series(np.asarray(by)), by.name or "group"
-    column = population or spec.population
+    column = spec.population if population is None else population  # a Series has no truth value
     if column is None:
         raise PlaybookError("no population to weight by", field="population",
                             expected="population: <column> in the spec, or the population argument")
