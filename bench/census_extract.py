@@ -6,7 +6,7 @@ temporary folder — fast, vectorised, checked byte for byte against
 ``playbook.sources.census_format.write_profile_2021`` on a sample — then times extract + pivot of
 30 characteristics by:
 
-* ``playbook``  — :func:`playbook.sources.census.extract` (DuckDB streaming; the thing measured);
+* ``playbook``  — :func:`playbook.sources.census.extract` (PyArrow blocks; the thing measured);
 * ``csv``       — Python's ``csv`` module streaming the file (baseline a; target >= 10x slower);
 * ``pandas``    — ``pandas.read_csv(chunksize=...)`` (baseline b; target >= 5x slower);
 * ``duckdb``    — a bare DuckDB ``count(*)`` scan of the same file (baseline c; target: ours
@@ -197,6 +197,8 @@ def measure(method: str, path: Path) -> dict:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--gb", type=float, default=1.0, help="size of the generated file (GB)")
+    p.add_argument("--keep", type=Path, metavar="DIR",
+                   help="keep the generated file in DIR (and reuse it if it is already there)")
     p.add_argument("--child", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
@@ -205,9 +207,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="census-bench-") as tmp:
         tmp = Path(tmp)
         check_format(tmp)
-        path = tmp / "98-401-X2021006_English_CSV_data_Bench.csv"
+        folder = args.keep or tmp
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "98-401-X2021006_English_CSV_data_Bench.csv"
         t = time.perf_counter()
-        n_geo = generate(path, args.gb)
+        if args.keep and path.exists():
+            n_geo = sum(1 for _ in open(path, "rb")) // N_CHARS  # reuse the kept file
+        else:
+            n_geo = generate(path, args.gb)
         size = path.stat().st_size
         print(f"generated {size / 1e9:.2f} GB, {n_geo:,} geographies x {N_CHARS:,} characteristics "
               f"in {time.perf_counter() - t:.0f} s; extracting {len(IDS)} characteristics")

@@ -37,7 +37,7 @@ from playbook.errors import PlaybookError
 from playbook.paths import ROOT, specs_dir
 from playbook.sources.census_format import SYMBOLS
 from playbook.sources.census_layout import Layout, Source, detect, sources
-from playbook.sources.census_scan import levels, locate, scan
+from playbook.sources.census_scan import levels, scan
 
 GEO_COLUMNS = ["DGUID", "ALT_GEO_CODE", "GEO_LEVEL", "GEO_NAME"]
 #: Symbols that mean "no value" (``E`` and ``r`` qualify a value that is kept).
@@ -117,7 +117,7 @@ def _numbers(rows: pd.DataFrame, value: str, symbol: str, src: Source, layout: L
     ):
         if mask.any():
             first = rows[mask].iloc[0]
-            line = locate(src, layout, first["key"], first["CID"])
+            line = int(first["LINE"])
             raise PlaybookError(f"'{shown[mask].iloc[0]}' for characteristic {first['CID']} of {first['GEO_NAME']}",
                                 path=src.label, row=line, field=_field(what, layout), expected=expected)
     return numbers.mask(sym.isin(list(NO_VALUE)))
@@ -139,7 +139,7 @@ def _check_names(rows: pd.DataFrame, ids: list[int], src: Source, layout: Layout
         if expected is not None and clean_name(expected) != found:
             raise PlaybookError(
                 f"characteristic {row['CID']} is named '{found}'", path=src.label,
-                row=locate(src, layout, row["key"], row["CID"]), field="CHARACTERISTIC_NAME",
+                row=int(row["LINE"]), field="CHARACTERISTIC_NAME",
                 expected=f"'{clean_name(expected)}' ({spec_path(layout.year).name}; ids change between census years)",
             )
 

@@ -10,9 +10,9 @@ encoding, its delimiter, and which of the two official layouts its header follow
   of a wide dimension (``Dim: Sex (3): Member ID: [1]: Total - Sex`` ...). The characteristic is the
   *last* ``DIM`` triplet; the total is the first wide column. Symbols stand in the value cell.
 
-Encoding: a UTF-8 byte-order mark means UTF-8 (the 2016 data tables); anything else is read as
-Latin-1 ("Montréal"), and a file holding Windows-1252 bytes (en dashes, curly quotes) is read again
-through a cp1252 -> UTF-8 transcoder (see :mod:`playbook.sources.census_scan`).
+Encoding: a UTF-8 byte-order mark means UTF-8 (the 2016 data tables); anything else is Latin-1
+("Montréal"), decoded as Windows-1252, its superset for the en dashes and curly quotes some files
+hold (see :mod:`playbook.sources.census_scan`).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class Layout:
 
     year: int
     sep: str
-    encoding: str  # for DuckDB: "utf-8" or "latin-1"
+    encoding: str  # "utf-8" (byte-order mark) or "latin-1" (decoded as Windows-1252)
     ncols: int
     geo: dict[str, int]  # DGUID?, ALT_GEO_CODE, GEO_LEVEL, GEO_NAME, CENSUS_YEAR, GEO_CODE (POR)?
     cid: int

@@ -1,33 +1,36 @@
-"""Streaming a Census Profile file through DuckDB: only the requested characteristics come out.
+"""Streaming a Census Profile file through PyArrow's CSV parser: only the requested characteristics come out.
 
-DuckDB reads the CSV with explicit column names and every column as text (``all_varchar``: codes
-keep their leading zeros, symbols survive), filters on ``CHARACTERISTIC_ID`` while it reads, and
-returns the few matching rows in file order. Memory stays flat whatever the file size.
+The file is cut into blocks of about :data:`BLOCK` bytes at line ends; PyArrow parses each block on
+every core, converting only the few columns we keep, as raw bytes (no decoding of the millions of
+rows we drop; codes keep their leading zeros, symbols survive); a vectorised filter on
+``CHARACTERISTIC_ID`` (and the level) keeps the matching rows, and only those are decoded —
+Latin-1/Windows-1252 or UTF-8. Memory stays flat whatever the file size: a plain file is mapped and
+each block's pages are released once parsed; a zip member is decompressed block by block in a
+thread while the previous block is parsed, never unpacked to disk.
 
-A zip member is never unpacked to disk: a thread decompresses it into a named pipe (FIFO) that
-DuckDB reads like a file. (On a system without FIFOs — Windows — the member is decompressed to a
-temporary file instead, removed as soon as it has been read.)
-
-Row numbers are not computed on the fast path (a window over the whole file costs ~70 % more
-time); when something is wrong, :func:`locate` scans again to find the line to report.
+Every kept row carries its line number (header = 1): rows never span lines in the official files,
+so a row's line is the block's first line plus its index (blank lines, which the official files do
+not have, are skipped and not counted). A malformed block is parsed again on one
+thread, which reports the physical row, so an error names its line without a second pass over the
+file.
 """
 
 from __future__ import annotations
 
-import codecs
-import dataclasses
-import os
-import re
-import shutil
-import tempfile
+import mmap
+import queue
 import threading
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+import zlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 from tqdm.auto import tqdm
 
 from playbook.errors import PlaybookError
@@ -35,158 +38,189 @@ from playbook.sources.census_layout import Layout, Source
 
 #: Files above this size get a progress bar (bytes).
 PROGRESS_BYTES = 50 * 1024 * 1024
-_CHUNK = 1 << 20
+#: Bytes per parse. 32 MB keeps both cores busy and memory small (measured in bench/census_extract.py).
+BLOCK = 32 << 20
+_ARROW_BLOCK = 8 << 20
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _columns(layout: Layout, rates: bool) -> dict[str, int | None]:
+    """Output name -> column index (None: the layout has no such column)."""
+    g = layout.geo
+    cols: dict[str, int | None] = {
+        "DGUID": g.get("DGUID"), "GEO_CODE": g.get("GEO_CODE (POR)"), "ALT_GEO_CODE": g["ALT_GEO_CODE"],
+        "GEO_LEVEL": g["GEO_LEVEL"], "GEO_NAME": g["GEO_NAME"], "CID": layout.cid, "CNAME": layout.cname,
+        "VAL": layout.value, "VSYM": layout.value_symbol,
+    }
+    if rates:
+        cols |= {"RATE": layout.rate, "RSYM": layout.rate_symbol}
+    return cols
 
 
-def _read_csv(path: str, layout: Layout) -> str:
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.ncols)) + "}"
-    delim = "\\t" if layout.sep == "\t" else ","
-    return (
-        f"read_csv({_quote(path)}, columns={columns}, header=true, delim=E'{delim}', quote='\"', escape='\"', "
-        f"encoding='{layout.encoding}', auto_detect=false, strict_mode=true, all_varchar=true)"
+# --- blocks of whole lines -----------------------------------------------------------------------
+
+def _mapped_blocks(path: Path, start: int) -> Iterator[memoryview]:
+    """Blocks of a plain file, each through its own memory map (no copy). A block's map is unmapped
+    when the last thing made from it is gone, so memory does not grow with the file."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        pos = start
+        while pos < size:
+            base = pos - pos % mmap.ALLOCATIONGRANULARITY
+            length = min(pos + BLOCK, size) - base
+            while True:
+                mapped = mmap.mmap(fh.fileno(), length, offset=base, access=mmap.ACCESS_READ)
+                end = base + length
+                cut = end if end == size else mapped.rfind(b"\n", pos - base) + 1 + base
+                if cut > pos:
+                    break
+                length = min(2 * length, size - base)  # a line longer than a block
+            yield memoryview(mapped)[pos - base: cut - base]
+            pos = cut
+
+
+def _zip_blocks(src: Source, start: int) -> Iterator[bytes]:
+    """Blocks of a zip member, decompressed by a thread one block ahead of the parser."""
+    q: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def feed() -> None:
+        try:
+            with zipfile.ZipFile(src.path) as zf, zf.open(src.member) as fh:
+                fh.read(start)
+                rest = b""
+                while not stop.is_set():
+                    chunk = fh.read(BLOCK)
+                    if not chunk:
+                        if rest:
+                            q.put(rest)
+                        break
+                    data = rest + chunk if rest else chunk
+                    cut = data.rfind(b"\n") + 1
+                    rest, data = (data, b"") if cut == 0 else (data[cut:], data[:cut])
+                    if data:
+                        q.put(data)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            q.put(PlaybookError(f"cannot decompress the member ({exc})", path=src.label,
+                                expected="an intact zip archive"))
+        q.put(None)
+
+    thread = threading.Thread(target=feed, daemon=True)
+    thread.start()
+    try:
+        while (item := q.get()) is not None:
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a feeder waiting on a full queue
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                thread.join(0.05)
+
+
+def _header_end(src: Source) -> int:
+    """Bytes before the first data row (byte-order mark and header line)."""
+    head = src.head()
+    end = head.find(b"\n")
+    return len(head) if end < 0 else end + 1
+
+
+def blocks(src: Source) -> Iterator[memoryview | bytes]:
+    """The data rows of ``src`` (after the header) in blocks of whole lines."""
+    start = _header_end(src)
+    yield from _mapped_blocks(src.path, start) if src.member is None else _zip_blocks(src, start)
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+def _options(layout: Layout, include: list[int], *, threads: bool = True, handler=None):
+    names = [f"c{i}" for i in range(layout.ncols)]
+    return dict(
+        read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=_ARROW_BLOCK),
+        parse_options=pcsv.ParseOptions(delimiter=layout.sep, quote_char='"', double_quote=True,
+                                        newlines_in_values=False, invalid_row_handler=handler),
+        convert_options=pcsv.ConvertOptions(include_columns=[f"c{i}" for i in include],
+                                            column_types={n: pa.binary() for n in names},
+                                            strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
 
 
-def _select(layout: Layout, rates: bool = True) -> str:
-    """The columns to keep (few: every projected column costs time on a multi-GB scan)."""
-    g = layout.geo
-    key = f"c{g['DGUID']}" if "DGUID" in g else f"c{g['GEO_CODE (POR)']} || '|' || c{g['GEO_LEVEL']}"
-    cols = {
-        "key": key, "ALT_GEO_CODE": f"c{g['ALT_GEO_CODE']}", "GEO_LEVEL": f"c{g['GEO_LEVEL']}",
-        "GEO_NAME": f"c{g['GEO_NAME']}", "CID": f"c{layout.cid}", "CNAME": f"c{layout.cname}",
-        "VAL": f"c{layout.value}",
-        "VSYM": "NULL" if layout.value_symbol is None else f"c{layout.value_symbol}",
-    }
-    if rates:
-        cols["RATE"] = "NULL" if layout.rate is None else f"c{layout.rate}"
-        cols["RSYM"] = "NULL" if layout.rate_symbol is None else f"c{layout.rate_symbol}"
-    return ", ".join(f"{expr} AS {name}" for name, expr in cols.items())
+def _bad_row(block, line: int, layout: Layout, include: list[int], src: Source) -> PlaybookError:
+    """Parse a block that failed again, on one thread, to learn which row was wrong."""
+    found: list = []
 
-
-def _where(layout: Layout, ids: list[int], level: str | None, members: dict[str, str]) -> str:
-    parts = [f"c{layout.cid} IN ({', '.join(_quote(str(i)) for i in ids)})"]
-    if level is not None:
-        parts.append(f"c{layout.geo['GEO_LEVEL']} = {_quote(level)}")
-    for name, col in layout.others.items():
-        parts.append(f"trim(c{col}) = {_quote(str(members.get(name, '1')))}")
-    return " AND ".join(parts)
-
-
-def _open_raw(src: Source):
-    if src.member is None:
-        return open(src.path, "rb")
-    zf = zipfile.ZipFile(src.path)
-    fh = zf.open(src.member)
-    fh._playbook_zip = zf  # keep the archive open as long as the member
-    return fh
-
-
-@contextmanager
-def readable(src: Source, bar: tqdm | None = None, *, transcode: bool = False) -> Iterator[str]:
-    """A path DuckDB can read for ``src``: the file itself, or a FIFO fed from the zip member.
-
-    With ``transcode``, the bytes are decoded as Windows-1252 and re-encoded as UTF-8 on the way
-    (DuckDB's Latin-1 decoder refuses the bytes 0x80-0x9F that cp1252 uses for dashes and quotes).
-    """
-    if src.member is None and not transcode:
-        yield str(src.path)
-        return
-    tmp = Path(tempfile.mkdtemp(prefix="playbook-census-"))
-    pipe = tmp / Path(src.member or src.path.name).name
-    decoder = codecs.getincrementaldecoder("cp1252")(errors="replace") if transcode else None
-
-    def copy(out) -> None:
-        with _open_raw(src) as fh:
-            while chunk := fh.read(_CHUNK):
-                out.write(decoder.decode(chunk).encode("utf-8") if decoder else chunk)
-                if bar is not None:
-                    bar.update(len(chunk))
+    def handler(row) -> str:
+        found.append(row)
+        return "error"
 
     try:
-        if not hasattr(os, "mkfifo"):  # Windows
-            with open(pipe, "wb") as out:
-                copy(out)
-            yield str(pipe)
-            return
-        os.mkfifo(pipe)
-        failure: list[BaseException] = []
+        pcsv.read_csv(pa.py_buffer(block), **_options(layout, include, threads=False, handler=handler))
+    except pa.ArrowInvalid as exc:
+        if not found:
+            return PlaybookError(str(exc).splitlines()[0], path=src.label, expected="a Census Profile file as published")
+    if not found:  # cannot happen: the same bytes failed a moment ago
+        return PlaybookError("unreadable block", path=src.label, row=line, expected="a Census Profile file as published")
+    row = found[0]
+    return PlaybookError(
+        f"row has {row.actual_columns} columns", path=src.label,
+        row=None if row.number is None else line + row.number - 1,
+        expected=f"{layout.ncols} columns, as in the header (is the file truncated?)",
+    )
 
-        def feed() -> None:
-            try:
-                with open(pipe, "wb") as out:
-                    copy(out)
-            except BrokenPipeError:
-                pass  # the reader stopped early (an error, reported by the reader)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                failure.append(exc)
 
-        thread = threading.Thread(target=feed, daemon=True)
-        thread.start()
+def _parse(src: Source, layout: Layout, include: Callable[[], list[int]], keep, progress: bool | None) -> Iterator:
+    """``(table, rows, line)`` per block: the ``include()`` columns of the rows ``keep(table)`` selects
+    (a boolean mask, or None for all), their indexes in the block, and the block's first line number."""
+    bar = _bar(src, progress)
+    line = 2
+    pool = ThreadPoolExecutor(max_workers=1)  # parses the next block while this one is filtered
+
+    def parse(block) -> tuple:
+        columns = include()
         try:
-            yield str(pipe)
-        finally:
-            if thread.is_alive():  # the reader gave up: open and close the read end to release the writer
-                fd = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
-                os.close(fd)
-            thread.join(timeout=30)
-        if failure:
-            raise PlaybookError(f"cannot decompress the member ({failure[0]})", path=src.label,
-                                expected="an intact zip archive")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            return pcsv.read_csv(pa.py_buffer(block), **_options(layout, columns)), None
+        except pa.ArrowInvalid:
+            return None, columns
 
-
-class _NotLatin1(Exception):
-    """DuckDB refused a byte of a cp1252 file: read it again through the transcoder."""
-
-
-def _duckdb_error(exc: Exception, src: Source, layout: Layout) -> Exception:
-    text = str(exc)
-    if "not latin-1 encoded" in text:
-        return _NotLatin1(text)
-    line = re.search(r"Line: (\d+)", text)
-    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
-    if found:
-        message = f"row has {found.group(2)} columns"
-        expected = f"{layout.ncols} columns, as in the header (is the file truncated?)"
-    elif "unterminated" in text.lower() or "quote" in text.lower():
-        message = "a quoted field is not closed"
-        expected = "complete rows (is the file truncated?)"
-    else:
-        message = text.splitlines()[0].removeprefix("Invalid Input Error: ")
-        expected = "a Census Profile file as published"
-    return PlaybookError(message, path=src.label, row=int(line.group(1)) if line else None, expected=expected)
-
-
-def _poll(con: duckdb.DuckDBPyConnection, bar: tqdm, stop: threading.Event) -> None:
-    while not stop.wait(0.25):
-        try:
-            pct = con.query_progress()
-        except Exception:  # noqa: BLE001 - progress is cosmetic
-            return
-        if pct and pct > 0:
-            bar.n = int(bar.total * min(pct, 100.0) / 100.0)
-            bar.refresh()
-
-
-def _run(con: duckdb.DuckDBPyConnection, sql: str, src: Source, layout: Layout, bar: tqdm | None) -> pd.DataFrame:
-    stop = threading.Event()
-    poller = None
-    if bar is not None and src.member is None:
-        poller = threading.Thread(target=_poll, args=(con, bar, stop), daemon=True)
-        poller.start()
     try:
-        return con.sql(sql).df()
-    except duckdb.Error as exc:
-        raise _duckdb_error(exc, src, layout) from None
+        parts = blocks(src)
+        block = next(parts, None)
+        ahead = pool.submit(parse, block) if block is not None else None
+        while ahead is not None:
+            table, failed = ahead.result()
+            if failed is not None:
+                raise _bad_row(block, line, layout, failed, src) from None
+            nbytes = len(block)
+            block = next(parts, None)
+            ahead = pool.submit(parse, block) if block is not None else None
+            mask = keep(table)
+            rows = pc.indices_nonzero(mask) if mask is not None else None
+            selected = table if mask is None else table.filter(mask)
+            first, line = line, line + table.num_rows
+            del table, mask  # the block's map can go once the caller drops ``selected``
+            if bar is not None:
+                bar.update(nbytes)
+            yield selected, rows, first
     finally:
-        stop.set()
-        if poller is not None:
-            poller.join()
+        pool.shutdown(wait=True, cancel_futures=True)
+        if bar is not None:
+            bar.close()
+
+
+def _decoder(layout: Layout):
+    encoding = "utf-8" if layout.encoding == "utf-8" else "cp1252"
+    return lambda raw: raw.decode(encoding, errors="replace")
+
+
+def _text(chunks: list[pa.Array], layout: Layout) -> pd.Series:
+    """Raw cells -> text, decoding each distinct value once (missing cells -> None)."""
+    encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.binary()).combine_chunks())
+    decode = _decoder(layout)
+    uniques = [decode(u) for u in encoded.dictionary.to_pylist()]
+    decoded = np.array(uniques + [None], dtype=object)
+    return pd.Series(decoded[encoded.indices.fill_null(len(uniques)).to_numpy()], dtype=object)
 
 
 def _bar(src: Source, progress: bool | None) -> tqdm | None:
@@ -196,59 +230,70 @@ def _bar(src: Source, progress: bool | None) -> tqdm | None:
     return tqdm(total=size, unit="B", unit_scale=True, desc=Path(src.member or src.path).name, leave=False)
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = true")
-    con.execute("SET enable_progress_bar = true")
-    con.execute("SET enable_progress_bar_print = false")
-    return con
-
-
-def _query(src: Source, layout: Layout, build, bar: tqdm | None = None) -> pd.DataFrame:
-    """Run ``build(path, layout)`` (SQL) on ``src``; on a cp1252 byte, again through the transcoder."""
-    con = _connect()
-    try:
-        try:
-            with readable(src, bar) as path:
-                return _run(con, build(path, layout), src, layout, bar)
-        except _NotLatin1:
-            utf8 = dataclasses.replace(layout, encoding="utf-8")
-            if bar is not None:
-                bar.reset()
-            with readable(src, bar, transcode=True) as path:
-                return _run(con, build(path, utf8), src, utf8, bar)
-    finally:
-        con.close()
+def _encode(text: str, layout: Layout) -> bytes:
+    return text.encode("utf-8" if layout.encoding == "utf-8" else "cp1252", errors="replace")
 
 
 def scan(src: Source, layout: Layout, ids: list[int], *, level: str | None = None, rates: bool = False,
          members: dict[str, str] | None = None, progress: bool | None = None) -> pd.DataFrame:
     """The rows of ``src`` for characteristics ``ids`` (and ``level``), in file order, all text.
 
-    Columns: ``key`` (the geography: DGUID in 2021), ``ALT_GEO_CODE``, ``GEO_LEVEL``, ``GEO_NAME``,
-    ``CID``, ``CNAME``, ``VAL``, ``VSYM`` and, with ``rates``, ``RATE``, ``RSYM``.
+    Columns: ``key`` (the geography: DGUID in 2021, ``GEO_CODE (POR)|GEO_LEVEL`` in 2016),
+    ``ALT_GEO_CODE``, ``GEO_LEVEL``, ``GEO_NAME``, ``CID``, ``CNAME``, ``VAL``, ``VSYM`` and, with
+    ``rates``, ``RATE``, ``RSYM`` (None where the layout has no such column); ``LINE``, the row's
+    line number in the file (header = 1). ``CNAME`` is read until every id has been seen once, then
+    left empty: names are checked on each characteristic's first row, and the long name column
+    costs parsing time on every block.
     """
-    where = _where(layout, ids, level, members or {})
-    bar = _bar(src, progress)
-    try:
-        return _query(src, layout,
-                      lambda path, lay: f"SELECT {_select(lay, rates)} FROM {_read_csv(path, lay)} WHERE {where}", bar)
-    finally:
-        if bar is not None:
-            bar.close()
+    cols = _columns(layout, rates)
+    others = layout.others
+    include = sorted({c for c in cols.values() if c is not None} | set(others.values()))
+    wanted = pa.array([str(i).encode() for i in ids], type=pa.binary())
+    level_raw = None if level is None else _encode(level, layout)
+    member_raw = {col: str((members or {}).get(name, "1")).strip() for name, col in others.items()}
+
+    def keep(table: pa.Table):
+        mask = pc.is_in(table[f"c{layout.cid}"], value_set=wanted)
+        if level_raw is not None:
+            mask = pc.and_(mask, pc.equal(table[f"c{layout.geo['GEO_LEVEL']}"], pa.scalar(level_raw, pa.binary())))
+        for col, value in member_raw.items():  # Member ID cells are digits, maybe padded: compare trimmed
+            trimmed = pc.utf8_trim_whitespace(table[f"c{col}"].cast(pa.string()))
+            mask = pc.and_(mask, pc.equal(trimmed, value))
+        return mask
+
+    pending = {str(i).encode() for i in ids}  # ids whose name has not been read yet
+
+    def columns() -> list[int]:
+        return include if pending else [c for c in include if c != layout.cname]
+
+    found: dict[int, list] = {c: [] for c in include}
+    lines: list[np.ndarray] = []
+    for table, rows, line in _parse(src, layout, columns, keep, progress):
+        for c in include:
+            found[c].append(table[f"c{c}"] if f"c{c}" in table.column_names else pa.nulls(len(table), pa.binary()))
+        if pending:
+            pending -= set(pc.unique(table[f"c{layout.cid}"]).to_pylist())
+        lines.append(rows.to_numpy(zero_copy_only=False) + line)
+    n = sum(len(x) for x in lines)
+    out = {name: (_text([a for part in found[c] for a in getattr(part, "chunks", [part])], layout) if c is not None
+                  else pd.Series([None] * n, dtype=object))
+           for name, c in cols.items()}
+    frame = pd.DataFrame(out)
+    if layout.geo.get("DGUID") is not None:
+        frame.insert(0, "key", frame.pop("DGUID"))
+        frame.pop("GEO_CODE")
+    else:
+        frame.insert(0, "key", frame.pop("GEO_CODE") + "|" + frame["GEO_LEVEL"])
+        frame.pop("DGUID")
+    frame["LINE"] = np.concatenate(lines) if lines else np.array([], dtype=np.int64)
+    return frame
 
 
 def levels(src: Source, layout: Layout) -> list[str]:
     """The distinct GEO_LEVEL values of ``src`` (for an error message; scans the file)."""
-    col = f"c{layout.geo['GEO_LEVEL']}"
-    found = _query(src, layout, lambda path, lay: f"SELECT DISTINCT {col} AS level FROM {_read_csv(path, lay)}")
-    return sorted(str(v) for v in found["level"].dropna())
-
-
-def locate(src: Source, layout: Layout, key: str, cid: str) -> int | None:
-    """The line number (header = 1) of the row for geography ``key`` and characteristic ``cid``."""
-    def build(path, lay):
-        inner = f"SELECT row_number() OVER () + 1 AS line, {_select(lay, False)} FROM {_read_csv(path, lay)}"
-        return f"SELECT min(line) AS line FROM ({inner}) WHERE key = {_quote(key)} AND CID = {_quote(cid)}"
-    found = _query(src, layout, build)["line"].iloc[0]
-    return None if pd.isna(found) else int(found)
+    col = layout.geo["GEO_LEVEL"]
+    seen: set[bytes] = set()
+    for table, _rows, _line in _parse(src, layout, lambda: [col], lambda table: None, False):
+        seen.update(pc.unique(table[f"c{col}"]).to_pylist())
+    decode = _decoder(layout)
+    return sorted(decode(v) for v in seen)

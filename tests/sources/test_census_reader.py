@@ -6,6 +6,7 @@ import zipfile
 import pandas as pd
 import pytest
 
+from playbook.errors import PlaybookError
 from playbook.sources import census
 from tests.sources.census_helpers import GEOS, rate, rows_2021, value, write_2016, write_2021, zip_of
 
@@ -199,12 +200,36 @@ def test_progress_bar_in_bytes_above_the_threshold(tmp_path, monkeypatch, capsys
     assert capsys.readouterr().err == ""
 
 
-def test_zip_on_a_system_without_fifos(tmp_path, monkeypatch):
-    import os
+@pytest.mark.parametrize("packed", [False, True])
+@pytest.mark.parametrize("block", [97, 1000, 1 << 20])
+def test_results_and_line_numbers_do_not_depend_on_block_size(tmp_path, monkeypatch, packed, block):
+    """Blocks are cut at line ends; a row's line is its block's first line plus its index."""
+    from playbook.sources import census_scan
 
-    monkeypatch.delattr(os, "mkfifo")
-    packed = zip_of(write_2021(tmp_path / "p.csv"), "98-401-X2021001_English_CSV_data.csv")
-    _expected_counts(census.extract(packed, [1, 6, 345], cache=False))
+    path = write_2021(tmp_path / "p.csv")
+    whole = census.extract(path, [1, 6, 345], rates=True, cache=False)
+    monkeypatch.setattr(census_scan, "BLOCK", block)
+    source = zip_of(path, "98-401-X2021001_English_CSV_data.csv") if packed else path
+    pd.testing.assert_frame_equal(census.extract(source, [1, 6, 345], rates=True, cache=False), whole)
+    lines = path.read_bytes().split(b"\r\n")
+    lines[13] = b"2021,"  # line 14
+    path.write_bytes(b"\r\n".join(lines))
+    source = zip_of(path, "98-401-X2021001_English_CSV_data.csv") if packed else path
+    with pytest.raises(PlaybookError) as info:
+        census.extract(source, [1], cache=False)
+    assert info.value.row == 14 and "row has 2 columns" in str(info.value)
+
+
+def test_scan_reports_each_rows_line(tmp_path):
+    from playbook.sources.census_layout import detect, sources
+    from playbook.sources.census_scan import scan
+
+    path = write_2021(tmp_path / "p.csv")
+    src = sources([path])[0]
+    rows = scan(src, detect(src), [6, 345])
+    text = path.read_bytes().decode("latin-1").split("\r\n")
+    for _, row in rows.iterrows():
+        assert f',{row["CID"]},' in text[row["LINE"] - 1] and row["key"] in text[row["LINE"] - 1]
 
 
 def test_confidence_interval_variant_finds_its_columns_by_name(tmp_path):
