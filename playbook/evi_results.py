@@ -81,6 +81,35 @@ def published(result, data: pd.DataFrame, *, spec: SpecLike = None, lang: str | 
     return table[list(names)].rename(columns=names).sort_values(names["rank"], na_position="last")
 
 
+def labelled(table: pd.DataFrame, by: str, *, spec: SpecLike = None, lang: str | None = None) -> pd.DataFrame:
+    """A :func:`rollup` table for readers and exports: population rounded to 10 (disclosure control,
+    as for areas), the share of population in scored areas in per cent, columns labelled in ``lang``.
+    The group's code ``by`` is kept as ``DGUID`` when it is one (CMAs and CAs) and dropped when the
+    table has a ``DGUID`` or names of its own (provinces)."""
+    lang = i18n.language(lang)
+    dims = dimension_labels(spec, lang)
+    table = privacy.protect(table, counts=["population"], rounding=10, dependent=[*dims, "score"])
+    table["population_covered"] = (100 * table["population_covered"]).round(1)
+    names = {}
+    if "DGUID" in table.columns:
+        names["DGUID"] = "DGUID"
+    elif by.endswith("dguid"):
+        names[by] = "DGUID"
+    if "name" in table.columns:
+        names["name"] = i18n.t("evi_area", lang)
+    elif by not in names:
+        names[by] = i18n.t("evi_area_class" if by == "area_class" else "evi_area", lang)
+    names |= {
+        **dims,
+        "score": i18n.t("evi_score", lang),
+        "population": i18n.t("population_2021", lang),
+        "population_covered": i18n.t("evi_population_covered", lang),
+        "rank": i18n.t("evi_rank_short", lang),
+        "quintile": i18n.t("evi_quintile", lang),
+    }
+    return table[list(names)].rename(columns=names).sort_values(names["rank"], na_position="last")
+
+
 def export(
     tables: dict[str, pd.DataFrame],
     folder: str | Path,

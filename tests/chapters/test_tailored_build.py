@@ -17,8 +17,9 @@ from tests.test_book import front
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent.parent
 
+#: The notebooks these tests look at, and those whose pages link to files they write ({download}).
 EXECUTED = ("notebooks/00-getting-started.ipynb", "book/05-access-and-privacy/legal-framework.ipynb",
-            "notebooks/50-common-database.ipynb")
+            "notebooks/18-evi-results.ipynb", "notebooks/50-common-database.ipynb")
 CASES = {
     # code: (name, its main law, a place in its data, a place that must not appear)
     "on": ("Ontario", "Freedom of Information and Protection of Privacy Act", "Toronto", "Winnipeg"),
@@ -30,7 +31,7 @@ CASES = {
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     out = tmp_path_factory.mktemp("tailored")
-    # Only the notebooks these tests look at are executed (the whole book is executed by test_book).
+    # Only EXECUTED notebooks run (the whole book is executed by test_book).
     return {code: build_book(langs=("en",), path_output=out, execute="force", strict=True, jurisdiction=code,
                              execute_only=EXECUTED) for code in CASES}
 

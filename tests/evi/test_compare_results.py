@@ -46,6 +46,31 @@ def test_rollup_is_population_weighted(csd):
     assert sorted(provinces["rank"].tolist()) == list(range(1, 14))
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_labelled_rollup_for_readers(csd, lang):
+    from playbook import i18n
+
+    result = evi_compare.build(None, csd)
+    raw = evi_results.rollup(result, "pruid", lang=lang)
+    table = evi_results.labelled(raw, "pruid", lang=lang)
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    assert list(table.columns) == [t("evi_area"), *evi.dimension_labels(None, lang).values(), t("evi_score"),
+                                   t("population_2021"), t("evi_population_covered"), t("evi_rank_short"),
+                                   t("evi_quintile")]
+    assert table[t("evi_rank_short")].tolist() == sorted(raw["rank"].tolist())  # most vulnerable first
+    first = raw.loc[raw["rank"].idxmin()]
+    row = table.iloc[0]
+    assert row[t("evi_area")] == first["name"] and row[t("evi_score")] == pytest.approx(first["score"])
+    assert row[t("population_2021")] % 10 == 0 and abs(row[t("population_2021")] - first["population"]) <= 5
+    assert row[t("evi_population_covered")] == pytest.approx(100 * first["population_covered"], abs=0.05)
+    cmas = raw.rename(columns={"pruid": "cma_dguid"})
+    first_dimension = next(iter(evi.dimension_labels(None, lang).values()))
+    assert list(evi_results.labelled(cmas, "cma_dguid", lang=lang).columns)[:3] == ["DGUID", t("evi_area"),
+                                                                                   first_dimension]
+    classes = raw.drop(columns="name").rename(columns={"pruid": "area_class"})
+    assert list(evi_results.labelled(classes, "area_class", lang=lang).columns)[0] == t("evi_area_class")
+
+
 def test_area_classes_from_the_sac():
     data = pd.DataFrame({"sac_type": [1, 3, 4, 5, 6, 8, None]})
     classes = evi_results.area_classes(data, "en").str.split(" ").str[0].tolist()

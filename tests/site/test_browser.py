@@ -11,6 +11,7 @@ go to ``test-artifacts/``.
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -232,6 +233,34 @@ def test_notebook_pages_offer_their_ipynb(site, served_site, browser_context):
         assert href, f"{rel}: no .ipynb download"
         response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href)
         assert response.ok and b'"cells"' in response.body(), f"{rel}: {href}"
+    page.close()
+
+
+RESULT_FILES = ("evi_csd.csv", "evi_da.csv", "evi_provinces.csv", "evi_cma_ca.csv", "evi_area_classes.csv",
+                "evi.xlsx", "evi_provinces.geojson", "evi_da.geojson")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_results_page_offers_the_files_it_shows(site, served_site, browser_context, lang):
+    """The results page links the CSV, Excel and GeoJSON files its notebook wrote; each downloads."""
+    from playbook import i18n
+
+    page = browser_context.new_page()
+    page.goto(f"{served_site}{lang}/notebooks/18-evi-results.html", wait_until="networkidle")
+    for name in RESULT_FILES:
+        link = page.locator(f"a.download[href$='/{name}']")
+        assert link.count() == 1, f"{lang}: no download link for {name}"
+        body = page.request.get(page.url.rsplit("/", 1)[0] + "/" + link.get_attribute("href")).body()
+        if name.endswith(".csv"):
+            header = next(csv.reader([body.decode("utf-8-sig").splitlines()[0]]))
+            rows = body.count(b"\n") - 1
+            assert i18n.t("evi_score", lang) in header and rows > 0, f"{name}: {header[:6]}, {rows} rows"
+        elif name.endswith(".geojson"):
+            data = json.loads(body)
+            assert data["type"] == "FeatureCollection" and data["features"], name
+            assert "score" in data["features"][0]["properties"], name
+        else:
+            assert body[:2] == b"PK", f"{name} is not an Excel workbook"
     page.close()
 
 
