@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from playbook import i18n
 from playbook.errors import PlaybookError
+from playbook.io import read_yaml
 from playbook.paths import ROOT, data_dir
 
 REGISTRY = ROOT / "data" / "registry.yml"
@@ -43,7 +42,7 @@ class Dataset:
 @cache
 def registry() -> dict[str, Dataset]:
     """All datasets declared in ``data/registry.yml``."""
-    entries = yaml.safe_load(REGISTRY.read_text(encoding="utf-8")) or {}
+    entries = read_yaml(REGISTRY) or {}
     required = set(Dataset.__dataclass_fields__) - {"name"}
     out = {}
     for name, entry in entries.items():

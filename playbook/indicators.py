@@ -14,6 +14,7 @@ missing: a suppressed count is never read as zero.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
@@ -24,6 +25,7 @@ import pandas as pd
 import yaml
 
 from playbook.errors import PlaybookError
+from playbook.io import read_yaml
 from playbook.paths import specs_dir
 
 #: Census characteristic of the 2021 population (used for population-weighted roll-ups).
@@ -37,12 +39,12 @@ def read_spec(spec: str | PathLike | Mapping[str, Any] | None = None) -> dict[st
     if spec is None:
         spec = specs_dir() / "evi.yml"
     if isinstance(spec, Mapping):
-        return yaml.safe_load(yaml.safe_dump(dict(spec), allow_unicode=True))
+        return copy.deepcopy(dict(spec))
     if hasattr(spec, "raw") and isinstance(spec.raw, Mapping):  # an engine Spec object that keeps its YAML
         return read_spec(spec.raw)
     path = Path(spec)
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loaded = read_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise PlaybookError(f"cannot read the spec: {exc}", path=path, expected="a YAML index spec") from None
     if not isinstance(loaded, dict) or "dimensions" not in loaded:

@@ -1,12 +1,37 @@
-"""Writing outputs safely: a file appears whole or not at all."""
+"""Files in and out: outputs appear whole or not at all; YAML is parsed once per file version."""
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import yaml
+
+#: libyaml's loader when PyYAML was built with it (about 10x faster), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: str | os.PathLike) -> Any:
+    """The parsed content of a YAML file (safe types only); raises ``OSError`` or ``yaml.YAMLError``.
+
+    A file is parsed once per version (path, size, modification time) and each call gets its own
+    copy, so callers may change what they get: specs are read many times while a book builds.
+    """
+    path = Path(path)
+    st = path.stat()
+    return copy.deepcopy(_parsed(str(path.resolve()), st.st_size, st.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=128)
+def _parsed(path: str, size: int, mtime_ns: int) -> Any:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
 def _umask() -> int:

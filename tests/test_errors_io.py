@@ -1,7 +1,9 @@
+import os
+
 import pytest
 
 from playbook.errors import PlaybookError
-from playbook.io import atomic_path
+from playbook.io import _parsed, atomic_path, read_yaml
 
 
 def test_error_names_file_row_field_and_expectation():
@@ -44,3 +46,16 @@ def test_atomic_outputs_get_the_usual_file_mode(tmp_path):
     finally:
         os.umask(umask)
     assert (tmp_path / "out.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_read_yaml_parses_once_per_version_and_hands_out_copies(tmp_path):
+    path = tmp_path / "spec.yml"
+    path.write_text("a: [1, 2]\nname: Montréal\n", encoding="utf-8")
+    first = read_yaml(path)
+    first["a"].append(3)  # a caller changing its copy changes nothing for the next one
+    hits = _parsed.cache_info().hits
+    assert read_yaml(path) == {"a": [1, 2], "name": "Montréal"}
+    assert _parsed.cache_info().hits == hits + 1
+    path.write_text("a: [9]\n", encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # a new version, even within the same clock tick
+    assert read_yaml(path) == {"a": [9]}

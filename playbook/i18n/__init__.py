@@ -17,9 +17,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from playbook.errors import PlaybookError
+from playbook.io import read_yaml
 
 LANGUAGES = ("en", "fr")
 CATALOGUE_DIR = Path(__file__).parent
@@ -40,7 +39,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     """The whole catalogue, merged from every YAML file beside this module: key -> {en, fr}."""
     merged: dict[str, dict[str, str]] = {}
     for path in sorted(CATALOGUE_DIR.glob("*.yml")):
-        for key, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        for key, entry in (read_yaml(path) or {}).items():
             if key in merged:
                 raise PlaybookError(f"label '{key}' is defined twice", path=path, field=key, expected="unique keys")
             merged[key] = entry

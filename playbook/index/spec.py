@@ -23,6 +23,7 @@ import pandas as pd
 import yaml
 
 from playbook.errors import PlaybookError
+from playbook.io import read_yaml
 
 IMPUTE_METHODS = ("none", "mean", "median", "group_mean", "group_median")
 TREAT_METHODS = ("none", "winsorise", "log")
@@ -247,7 +248,7 @@ def load_spec(spec: str | PathLike | dict | Spec, *, source: str | None = None) 
         if not path.is_file():
             raise PlaybookError("spec file not found", path=path, expected="a YAML index spec")
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = read_yaml(path)
         except yaml.YAMLError as exc:
             raise PlaybookError(f"invalid YAML: {exc}".replace("\n", " "), path=path) from None
     else:

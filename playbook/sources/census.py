@@ -31,9 +31,9 @@ from os import PathLike
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from playbook.errors import PlaybookError
+from playbook.io import read_yaml
 from playbook.paths import ROOT, specs_dir
 from playbook.sources.census_format import SYMBOLS
 from playbook.sources.census_layout import Layout, Source, detect, sources
@@ -69,7 +69,7 @@ def load_spec(year: int) -> dict[int, dict]:
     path = spec_path(year)
     if not path.is_file():
         return {}
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = read_yaml(path) or {}
     chars = doc.get("characteristics")
     if not isinstance(chars, dict):
         raise PlaybookError("no 'characteristics' mapping", path=path, field="characteristics",

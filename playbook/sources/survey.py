@@ -23,6 +23,7 @@ import pandas as pd
 import yaml
 
 from playbook.errors import PlaybookError
+from playbook.io import read_yaml
 from playbook.paths import specs_dir
 
 SPEC = specs_dir() / "cius.yml"
@@ -54,7 +55,7 @@ def load_spec(cycle: str, path: str | PathLike | None = None) -> dict:
     """The mapping of one cycle from ``specs/cius.yml`` (or ``path``)."""
     path = Path(path or SPEC)
     try:
-        specs = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        specs = read_yaml(path) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise PlaybookError(f"cannot read the survey mapping: {exc}", path=path) from None
     cycles = [k for k, v in specs.items() if isinstance(v, dict) and "variables" in v]
