@@ -1,0 +1,118 @@
+"""Three build-time fixes for inefficiencies in the libraries the book is built with: same pages, less time.
+
+* MyST's renderer evaluates ``options.get("document", make_document())`` eagerly, so every parse
+  builds a docutils document with fresh default settings (an optparse run over ~70 options, about
+  0.5 ms) and throws it away. The French edition parses each of its ~3,600 translated paragraphs
+  on its own, which made that waste about 2 s of every French build. Here the default settings
+  are computed once per parser class and each document gets its own deep copy (0.04 ms).
+* MyST builds a new Markdown parser (every rule chain and plugin) for every parse, so again for
+  each translated paragraph (about 1.5 s per French build). The parser made for a configuration
+  is kept and reused while it is not in use; a parse that starts during another one (an included
+  file) gets a fresh parser, as before.
+* Sphinx's French search indexer stems every word of every page with Snowball, without a cache
+  (about 1 s per build). Stems are memoised: the stemmer is a pure function of the word.
+
+Each patch checks that the function it replaces is still there; a library upgrade that removes or
+renames it turns the patch into a no-op rather than an error. ``bench/book_build.py`` measures the
+build times; the book tests check the pages.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+
+_MARK = "_playbook_fast"
+
+
+def fast_make_document() -> bool:
+    """Replace ``myst_parser``'s ``make_document`` with one that reuses default settings."""
+    try:
+        from docutils.utils import new_document
+        from myst_parser.mdit_to_docutils import base
+    except ImportError:
+        return False
+    original = getattr(base, "make_document", None)
+    if original is None or getattr(original, _MARK, False):
+        return original is not None
+
+    @functools.cache
+    def defaults(parser_cls):
+        return original(parser_cls=parser_cls).settings
+
+    def make_document(source_path="notset", parser_cls=base.RSTParser):
+        return new_document(source_path, settings=copy.deepcopy(defaults(parser_cls)))
+
+    setattr(make_document, _MARK, True)
+    base.make_document = make_document
+    return True
+
+
+def reused_md_parser() -> bool:
+    """Reuse the Markdown parser MyST makes for a configuration, when it is not in use."""
+    try:
+        from myst_parser.parsers import sphinx_ as myst_sphinx
+    except ImportError:
+        return False
+    original = getattr(myst_sphinx, "create_md_parser", None)
+    if original is None or getattr(original, _MARK, False):
+        return original is not None
+    kept: dict[tuple[int, type], tuple[object, object, list[bool]]] = {}
+
+    def create_md_parser(config, renderer):
+        key = (id(config), renderer)
+        hit = kept.get(key)
+        if hit is not None and hit[0] is config and not hit[2][0]:
+            return hit[1]
+        parser = original(config, renderer)
+        if hit is None or hit[0] is not config:  # keep the first parser of each configuration
+            busy = [False]
+            render = parser.render
+
+            def guarded(src, env=None):
+                busy[0] = True
+                try:
+                    return render(src, env)
+                finally:
+                    busy[0] = False
+
+            parser.render = guarded
+            kept[key] = (config, parser, busy)
+        return parser
+
+    setattr(create_md_parser, _MARK, True)
+    myst_sphinx.create_md_parser = create_md_parser
+    return True
+
+
+def cached_french_stemmer() -> bool:
+    """Memoise Sphinx's French search stemmer."""
+    try:
+        from sphinx.search import fr
+    except ImportError:
+        return False
+    original = getattr(getattr(fr, "SearchFrench", None), "stem", None)
+    if original is None or getattr(original, _MARK, False):
+        return original is not None
+    stems: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        try:
+            return stems[word]
+        except KeyError:
+            stems[word] = found = original(self, word)
+            return found
+
+    setattr(stem, _MARK, True)
+    fr.SearchFrench.stem = stem
+    return True
+
+
+def apply() -> None:
+    """The three patches (called by the site's Sphinx extension), unless PLAYBOOK_SPHINX_SPEED=0."""
+    if os.environ.get("PLAYBOOK_SPHINX_SPEED", "1") == "0":
+        return
+    fast_make_document()
+    reused_md_parser()
+    cached_french_stemmer()
