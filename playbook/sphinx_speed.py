@@ -26,6 +26,18 @@ import os
 _MARK = "_playbook_fast"
 
 
+def _replace(owner, name: str, make) -> bool:
+    """Set ``owner.name`` to ``make(original)``, once; False when there is nothing to replace."""
+    original = getattr(owner, name, None)
+    if original is None:
+        return False
+    if not getattr(original, _MARK, False):
+        faster = make(original)
+        setattr(faster, _MARK, True)
+        setattr(owner, name, faster)
+    return True
+
+
 def fast_make_document() -> bool:
     """Replace ``myst_parser``'s ``make_document`` with one that reuses default settings."""
     try:
@@ -33,20 +45,18 @@ def fast_make_document() -> bool:
         from myst_parser.mdit_to_docutils import base
     except ImportError:
         return False
-    original = getattr(base, "make_document", None)
-    if original is None or getattr(original, _MARK, False):
-        return original is not None
 
-    @functools.cache
-    def defaults(parser_cls):
-        return original(parser_cls=parser_cls).settings
+    def make(original):
+        @functools.cache
+        def defaults(parser_cls):
+            return original(parser_cls=parser_cls).settings
 
-    def make_document(source_path="notset", parser_cls=base.RSTParser):
-        return new_document(source_path, settings=copy.deepcopy(defaults(parser_cls)))
+        def make_document(source_path="notset", parser_cls=base.RSTParser):
+            return new_document(source_path, settings=copy.deepcopy(defaults(parser_cls)))
 
-    setattr(make_document, _MARK, True)
-    base.make_document = make_document
-    return True
+        return make_document
+
+    return _replace(base, "make_document", make)
 
 
 def reused_md_parser() -> bool:
@@ -55,35 +65,34 @@ def reused_md_parser() -> bool:
         from myst_parser.parsers import sphinx_ as myst_sphinx
     except ImportError:
         return False
-    original = getattr(myst_sphinx, "create_md_parser", None)
-    if original is None or getattr(original, _MARK, False):
-        return original is not None
-    kept: dict[tuple[int, type], tuple[object, object, list[bool]]] = {}
 
-    def create_md_parser(config, renderer):
-        key = (id(config), renderer)
-        hit = kept.get(key)
-        if hit is not None and hit[0] is config and not hit[2][0]:
-            return hit[1]
-        parser = original(config, renderer)
-        if hit is None or hit[0] is not config:  # keep the first parser of each configuration
-            busy = [False]
-            render = parser.render
+    def make(original):
+        kept: dict[tuple[int, type], tuple[object, object, list[bool]]] = {}
 
-            def guarded(src, env=None):
-                busy[0] = True
-                try:
-                    return render(src, env)
-                finally:
-                    busy[0] = False
+        def create_md_parser(config, renderer):
+            key = (id(config), renderer)
+            hit = kept.get(key)
+            if hit is not None and hit[0] is config and not hit[2][0]:
+                return hit[1]
+            parser = original(config, renderer)
+            if hit is None or hit[0] is not config:  # keep the first parser of each configuration
+                busy = [False]
+                render = parser.render
 
-            parser.render = guarded
-            kept[key] = (config, parser, busy)
-        return parser
+                def guarded(src, env=None):
+                    busy[0] = True
+                    try:
+                        return render(src, env)
+                    finally:
+                        busy[0] = False
 
-    setattr(create_md_parser, _MARK, True)
-    myst_sphinx.create_md_parser = create_md_parser
-    return True
+                parser.render = guarded
+                kept[key] = (config, parser, busy)
+            return parser
+
+        return create_md_parser
+
+    return _replace(myst_sphinx, "create_md_parser", make)
 
 
 def cached_french_stemmer() -> bool:
@@ -92,21 +101,20 @@ def cached_french_stemmer() -> bool:
         from sphinx.search import fr
     except ImportError:
         return False
-    original = getattr(getattr(fr, "SearchFrench", None), "stem", None)
-    if original is None or getattr(original, _MARK, False):
-        return original is not None
-    stems: dict[str, str] = {}
 
-    def stem(self, word: str) -> str:
-        try:
-            return stems[word]
-        except KeyError:
-            stems[word] = found = original(self, word)
-            return found
+    def make(original):
+        stems: dict[str, str] = {}
 
-    setattr(stem, _MARK, True)
-    fr.SearchFrench.stem = stem
-    return True
+        def stem(self, word: str) -> str:
+            try:
+                return stems[word]
+            except KeyError:
+                stems[word] = found = original(self, word)
+                return found
+
+        return stem
+
+    return _replace(getattr(fr, "SearchFrench", None), "stem", make)
 
 
 def apply() -> None:
