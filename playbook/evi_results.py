@@ -119,7 +119,8 @@ def export(
     stem: str = "evi",
 ) -> list[Path]:
     """Write each table as CSV (UTF-8 with BOM, opens in Excel), all tables as sheets of one Excel
-    workbook with a sheet giving the source, and each GeoDataFrame of ``shapes`` as GeoJSON."""
+    workbook with a sheet giving the source, and each GeoDataFrame of ``shapes`` as GeoJSON in
+    longitude/latitude (RFC 7946), whatever its projection."""
     folder = Path(folder)
     written = []
     for name, table in tables.items():
@@ -132,8 +133,9 @@ def export(
             for name, table in tables.items():
                 table.to_excel(book, sheet_name=name[:31], index=False)
     written.append(folder / f"{stem}.xlsx")
-    for name, frame in (shapes or {}).items():
+    for name, frame in (shapes or {}).items():  # RFC 7946: longitude/latitude (WGS 84), ~10 cm precision
         with atomic_path(folder / f"{stem}_{name}.geojson") as tmp:
-            frame.to_file(tmp, driver="GeoJSON")
+            frame.to_crs("EPSG:4326").to_file(tmp, driver="GeoJSON", layer=f"{stem}_{name}", RFC7946="YES",
+                                              COORDINATE_PRECISION=6)
         written.append(folder / f"{stem}_{name}.geojson")
     return written

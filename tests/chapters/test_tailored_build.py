@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 #: The notebooks these tests look at, and those whose pages link to files they write ({download}).
 EXECUTED = ("notebooks/00-getting-started.ipynb", "book/05-access-and-privacy/legal-framework.ipynb",
-            "notebooks/18-evi-results.ipynb", "notebooks/50-common-database.ipynb")
+            "notebooks/18-evi-results.ipynb", "notebooks/30-mapping-service-points.ipynb",
+            "notebooks/50-common-database.ipynb")
 CASES = {
     # code: (name, its main law, a place in its data, a place that must not appear)
     "on": ("Ontario", "Freedom of Information and Protection of Privacy Act", "Toronto", "Winnipeg"),

@@ -211,3 +211,29 @@ def test_travel_matrix_replaces_straight_lines(tmp_path, areas, points):
         c.TravelMatrix.from_csv(bad)
     with pytest.raises(PlaybookError, match="no row in the travel matrix"):
         c.what_if(areas, points, radius=60, add=[("X", 50.0, -100.0)], source=source)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_published_tables_are_labelled_and_protected(areas, points, lang):
+    from playbook import i18n
+
+    areas = areas.assign(name=[f"Place {i}" for i in range(5)], pruid="46", population=[100, 204, 5, 400, 500])
+    named = points.assign(name_en=["Office one", "Office two"], province="MB")
+    near = c.area_catchments(areas, named, 25)
+    table = c.area_table(areas, near, near, named, radius_km=25, score_label="Score", lang=lang)
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    assert list(table.columns) == ["DGUID", t("catchments_col_place"), t("catchments_col_province"),
+                                   t("population_2021"), "Score", t("catchments_col_nearest_sc"),
+                                   t("catchments_col_distance_sc"), t("catchments_col_sc_within", radius="25"),
+                                   t("catchments_col_distance_library")]
+    rows = table.set_index("DGUID")
+    assert rows.loc["A2", t("population_2021")] == 200  # rounded to 10
+    assert pd.isna(rows.loc["A3", t("population_2021")]) and pd.isna(rows.loc["A3", "Score"])  # under 10
+    assert rows.loc["A1", t("catchments_col_nearest_sc")] == "Office one"
+    assert table[t("catchments_col_distance_sc")].tolist() == sorted(table[t("catchments_col_distance_sc")],
+                                                                      reverse=True)  # farthest first
+    per_point = c.point_catchments(areas, named, 25, sole=True).merge(named, on="id")
+    points_table = c.point_table(per_point, lang=lang).set_index("id")
+    assert points_table.loc["P1", t("catchments_col_population_within")] % 10 == 0
+    score = points_table.loc["P1", t("catchments_col_mean_score")]
+    assert score == pytest.approx(round(per_point.set_index("id").loc["P1", "mean_score_within"], 1))

@@ -236,29 +236,48 @@ def test_notebook_pages_offer_their_ipynb(site, served_site, browser_context):
     page.close()
 
 
-RESULT_FILES = ("evi_csd.csv", "evi_da.csv", "evi_provinces.csv", "evi_cma_ca.csv", "evi_area_classes.csv",
-                "evi.xlsx", "evi_provinces.geojson", "evi_da.geojson")
+#: Result pages and the files they offer: CSV -> a label its header must hold, GeoJSON -> a property
+#: its features must have, Excel -> None.
+RESULT_DOWNLOADS = {
+    "notebooks/18-evi-results.html": {
+        "evi_csd.csv": "evi_score", "evi_da.csv": "evi_score", "evi_provinces.csv": "evi_score",
+        "evi_cma_ca.csv": "evi_score", "evi_area_classes.csv": "evi_score", "evi.xlsx": None,
+        "evi_provinces.geojson": "score", "evi_da.geojson": "score",
+    },
+    "notebooks/30-mapping-service-points.html": {
+        "service_points_areas.csv": "catchments_col_distance_sc",
+        "service_points_points.csv": "catchments_col_population_within", "service_points.xlsx": None,
+        "service_points_census_divisions.geojson": "score",
+    },
+}
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_results_page_offers_the_files_it_shows(site, served_site, browser_context, lang):
-    """The results page links the CSV, Excel and GeoJSON files its notebook wrote; each downloads."""
+@pytest.mark.parametrize("rel", RESULT_DOWNLOADS)
+def test_results_pages_offer_the_files_they_show(site, served_site, browser_context, rel, lang):
+    """Each results page links the CSV, Excel and GeoJSON files its notebook wrote; each downloads,
+    in the page's language."""
     from playbook import i18n
 
     page = browser_context.new_page()
-    page.goto(f"{served_site}{lang}/notebooks/18-evi-results.html", wait_until="networkidle")
-    for name in RESULT_FILES:
+    page.goto(f"{served_site}{lang}/{rel}", wait_until="networkidle")
+    for name, expected in RESULT_DOWNLOADS[rel].items():
         link = page.locator(f"a.download[href$='/{name}']")
-        assert link.count() == 1, f"{lang}: no download link for {name}"
+        assert link.count() == 1, f"{lang}/{rel}: no download link for {name}"
         body = page.request.get(page.url.rsplit("/", 1)[0] + "/" + link.get_attribute("href")).body()
         if name.endswith(".csv"):
             header = next(csv.reader([body.decode("utf-8-sig").splitlines()[0]]))
             rows = body.count(b"\n") - 1
-            assert i18n.t("evi_score", lang) in header and rows > 0, f"{name}: {header[:6]}, {rows} rows"
+            assert i18n.t(expected, lang) in header and rows > 0, f"{name}: {header[:6]}, {rows} rows"
         elif name.endswith(".geojson"):
             data = json.loads(body)
             assert data["type"] == "FeatureCollection" and data["features"], name
-            assert "score" in data["features"][0]["properties"], name
+            assert expected in data["features"][0]["properties"], name
+            point = data["features"][0]["geometry"]["coordinates"]
+            while isinstance(point[0], list):  # (multi)polygon rings down to one position
+                point = point[0]
+            lon, lat = point[:2]  # RFC 7946: longitude, latitude
+            assert -142 < lon < -52 and 41 < lat < 84, f"{name}: not in longitude/latitude ({lon}, {lat})"
         else:
             assert body[:2] == b"PK", f"{name} is not an Excel workbook"
     page.close()

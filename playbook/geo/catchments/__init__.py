@@ -2,7 +2,8 @@
 
 - :mod:`.distance` — great-circle distance (BallTree, haversine, detour factor) or a supplied matrix;
 - :mod:`.analysis` — per-area and per-point catchment tables, population-weighted centroids;
-- :mod:`.scenarios` — vulnerability x distance matrix, coverage curves, what-if, greedy locations.
+- :mod:`.scenarios` — vulnerability x distance matrix, coverage curves, what-if, greedy locations;
+- :mod:`.published` — the per-area and per-point tables to share (labelled, after disclosure control).
 
 Everything is importable from ``playbook.geo.catchments``.
 """
@@ -23,6 +24,7 @@ from playbook.geo.catchments.distance import (
     brute_force_nearest,
     haversine_km,
 )
+from playbook.geo.catchments.published import area_table, point_table
 from playbook.geo.catchments.scenarios import (
     DISTANCE_BANDS,
     Scenario,
@@ -41,6 +43,7 @@ __all__ = [
     "Scenario",
     "TravelMatrix",
     "area_catchments",
+    "area_table",
     "brute_force_nearest",
     "coverage",
     "coverage_curve",
@@ -48,6 +51,7 @@ __all__ = [
     "greedy_locations",
     "haversine_km",
     "point_catchments",
+    "point_table",
     "population_weighted_centroids",
     "quadrants",
     "quintiles",
