@@ -14,7 +14,9 @@ directives (lines starting with ``:::`` or ``{``) and HTML comments are skipped.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -31,6 +33,9 @@ BUILD_DIR = SOURCE_DIR / "docx"
 TEMPLATES = ("terms-of-reference", "information-sharing-agreement", "pia-checklist", "pilot-charter")
 INLINE = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*|`[^`]+`)")
 SKIP = re.compile(r"^(:::|```|\{|<!--|\(.*\)=$)")
+#: The date written into every generated document (properties and zip entries), so that the same
+#: Markdown always gives the same bytes: a rebuild does not change the downloads.
+FIXED_DATE = dt.datetime(2021, 5, 11)  # Census Day 2021 (UTC, naive as python-docx expects)
 
 
 def _inline(paragraph, text: str) -> None:
@@ -112,9 +117,25 @@ def markdown_to_docx(text: str, target: Path) -> Path:
         else:
             paragraph.append(stripped)
     flush()
+    props = document.core_properties
+    props.created = props.modified = props.last_printed = FIXED_DATE
+    props.revision = 1
     with atomic_path(target) as tmp:
         document.save(tmp)
+        _fix_zip_dates(tmp)
     return target
+
+
+def _fix_zip_dates(path: Path) -> None:
+    """Rewrite the zip at ``path`` with every entry dated :data:`FIXED_DATE` (same order, same data)."""
+    with zipfile.ZipFile(path) as zin:
+        entries = [(info, zin.read(info)) for info in zin.infolist()]
+    stamp = FIXED_DATE.timetuple()[:6]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            zout.writestr(fixed, data)
 
 
 def build(out: Path = BUILD_DIR, source: Path = SOURCE_DIR) -> list[Path]:

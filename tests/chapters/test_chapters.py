@@ -108,3 +108,15 @@ def test_missing_template_source_is_named(tmp_path):
 
     with pytest.raises(PlaybookError, match="terms-of-reference.md: template source missing"):
         templates.build(tmp_path / "out", source=tmp_path)
+
+
+def test_templates_are_byte_identical_from_one_build_to_the_next(tmp_path, monkeypatch):
+    import time
+
+    first = templates.build(tmp_path / "a")
+    later = time.time() + 3 * 86_400
+    monkeypatch.setattr(time, "time", lambda: later)  # zip entries would otherwise carry the clock's date
+    second = templates.build(tmp_path / "b")
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    properties = docx.Document(second[0]).core_properties
+    assert properties.modified.date() == templates.FIXED_DATE.date() == properties.created.date()
