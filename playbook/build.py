@@ -139,10 +139,14 @@ def jurisdiction_config(config: dict, profile: jur.Profile | None, lang: str) ->
     return config
 
 
+def word_templates(root: Path) -> list[Path]:
+    """Generate the Word templates the pages offer for download, in the tree being built."""
+    source = root / "book" / "templates"
+    return templates.build(source / "docx", source)
+
+
 def _run_jupyter_book(root: Path, work: Path, config: dict, lang: str, strict: bool, builder: str = "html",
                       profile: jur.Profile | None = None) -> Path:
-    source = root / "book" / "templates"
-    templates.build(source / "docx", source)  # the Word templates the pages offer for download
     build_dir = work / "_build"
     build_dir.mkdir(parents=True, exist_ok=True)
     generated = build_dir / "_config.generated.yml"
@@ -229,6 +233,7 @@ def build_book(
     base = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     current = fingerprint(root)
     static_dir = site_assets.vendor_assets(path_output / "_build" / "static")
+    word_templates(root)  # once for all editions
     for lang in langs:
         work = path_output.joinpath("_build", "work", *edition, lang)
         stamp = work / "_build" / ".playbook-fingerprint"

@@ -71,13 +71,26 @@ def published(result, data: pd.DataFrame, *, spec: SpecLike = None, lang: str | 
         "GEO_LEVEL": i18n.t("evi_level", lang),
         "pruid": i18n.t("province_or_territory", lang),
         "population": i18n.t("population_2021", lang),
-        **dims,
-        "score": i18n.t("evi_score", lang),
-        "rank": i18n.t("evi_rank_short", lang),
-        "quintile": i18n.t("evi_quintile", lang),
+        **_score_labels(dims, lang),
+        **_rank_labels(lang),
         "coverage": i18n.t("evi_coverage", lang),
         "suppressed": i18n.t("evi_suppressed", lang),
     }
+    return _for_readers(table, names)
+
+
+def _score_labels(dims: dict[str, str], lang: str) -> dict[str, str]:
+    """Column -> label for the dimension scores and the index."""
+    return {**dims, "score": i18n.t("evi_score", lang)}
+
+
+def _rank_labels(lang: str) -> dict[str, str]:
+    """Column -> label for the rank and the quintile."""
+    return {"rank": i18n.t("evi_rank_short", lang), "quintile": i18n.t("evi_quintile", lang)}
+
+
+def _for_readers(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The ``names`` columns of ``table``, in that order, labelled, most vulnerable first."""
     return table[list(names)].rename(columns=names).sort_values(names["rank"], na_position="last")
 
 
@@ -100,14 +113,12 @@ def labelled(table: pd.DataFrame, by: str, *, spec: SpecLike = None, lang: str |
     elif by not in names:
         names[by] = i18n.t("evi_area_class" if by == "area_class" else "evi_area", lang)
     names |= {
-        **dims,
-        "score": i18n.t("evi_score", lang),
+        **_score_labels(dims, lang),
         "population": i18n.t("population_2021", lang),
         "population_covered": i18n.t("evi_population_covered", lang),
-        "rank": i18n.t("evi_rank_short", lang),
-        "quintile": i18n.t("evi_quintile", lang),
+        **_rank_labels(lang),
     }
-    return table[list(names)].rename(columns=names).sort_values(names["rank"], na_position="last")
+    return _for_readers(table, names)
 
 
 def export(

@@ -111,7 +111,7 @@ def setup(app):
     from playbook import bibliography, sphinx_speed
 
     bibliography.register()  # the French edition's bibliography style (playbook_fr)
-    sphinx_speed.apply()  # two library inefficiencies that cost seconds per build
+    sphinx_speed.apply()  # three library inefficiencies that cost seconds per build
     app.connect("html-page-context", _page_markup)
     app.connect("html-page-context", _page_scripts, priority=900)  # after myst-nb adds its scripts
     return {"parallel_read_safe": True, "parallel_write_safe": True}

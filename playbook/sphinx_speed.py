@@ -21,86 +21,86 @@ from __future__ import annotations
 
 import copy
 import functools
+import importlib
 import os
 
 _MARK = "_playbook_fast"
 
 
-def _replace(owner, name: str, make) -> bool:
-    """Set ``owner.name`` to ``make(original)``, once; False when there is nothing to replace."""
-    original = getattr(owner, name, None)
+def _replace(module: str, name: str, make) -> bool:
+    """Set ``module``'s ``name`` (``"Class.method"`` for a method) to ``make(original)``, once;
+    False when the module or the name is not there."""
+    owner_path, _, attr = name.rpartition(".")
+    try:
+        owner = importlib.import_module(module)
+    except ImportError:
+        return False
+    for part in filter(None, owner_path.split(".")):
+        owner = getattr(owner, part, None)
+    original = getattr(owner, attr, None)
     if original is None:
         return False
     if not getattr(original, _MARK, False):
         faster = make(original)
         setattr(faster, _MARK, True)
-        setattr(owner, name, faster)
+        setattr(owner, attr, faster)
     return True
 
 
 def fast_make_document() -> bool:
     """Replace ``myst_parser``'s ``make_document`` with one that reuses default settings."""
-    try:
-        from docutils.utils import new_document
-        from myst_parser.mdit_to_docutils import base
-    except ImportError:
-        return False
 
     def make(original):
+        from docutils.utils import new_document
+        from myst_parser.mdit_to_docutils.base import RSTParser
+
         @functools.cache
         def defaults(parser_cls):
             return original(parser_cls=parser_cls).settings
 
-        def make_document(source_path="notset", parser_cls=base.RSTParser):
+        def make_document(source_path="notset", parser_cls=RSTParser):
             return new_document(source_path, settings=copy.deepcopy(defaults(parser_cls)))
 
         return make_document
 
-    return _replace(base, "make_document", make)
+    return _replace("myst_parser.mdit_to_docutils.base", "make_document", make)
 
 
 def reused_md_parser() -> bool:
     """Reuse the Markdown parser MyST makes for a configuration, when it is not in use."""
-    try:
-        from myst_parser.parsers import sphinx_ as myst_sphinx
-    except ImportError:
-        return False
 
     def make(original):
-        kept: dict[tuple[int, type], tuple[object, object, list[bool]]] = {}
+        kept: dict[tuple[int, type], tuple[object, object, list[bool]]] = {}  # (config, parser, busy)
 
         def create_md_parser(config, renderer):
             key = (id(config), renderer)
             hit = kept.get(key)
-            if hit is not None and hit[0] is config and not hit[2][0]:
-                return hit[1]
+            if hit is not None and hit[0] is config:
+                if not hit[2][0]:
+                    return hit[1]
+                return original(config, renderer)  # a parse inside a parse: a parser of its own
             parser = original(config, renderer)
-            if hit is None or hit[0] is not config:  # keep the first parser of each configuration
-                busy = [False]
-                render = parser.render
+            busy = [False]
+            render = parser.render
 
-                def guarded(src, env=None):
-                    busy[0] = True
-                    try:
-                        return render(src, env)
-                    finally:
-                        busy[0] = False
+            def guarded(src, env=None):
+                busy[0] = True
+                try:
+                    return render(src, env)
+                finally:
+                    busy[0] = False
 
-                parser.render = guarded
-                kept[key] = (config, parser, busy)
+            parser.render = guarded
+            kept[key] = (config, parser, busy)
             return parser
 
         return create_md_parser
 
-    return _replace(myst_sphinx, "create_md_parser", make)
+    return _replace("myst_parser.parsers.sphinx_", "create_md_parser", make)
 
 
 def cached_french_stemmer() -> bool:
     """Memoise Sphinx's French search stemmer."""
-    try:
-        from sphinx.search import fr
-    except ImportError:
-        return False
 
     def make(original):
         stems: dict[str, str] = {}
@@ -114,7 +114,7 @@ def cached_french_stemmer() -> bool:
 
         return stem
 
-    return _replace(getattr(fr, "SearchFrench", None), "stem", make)
+    return _replace("sphinx.search.fr", "SearchFrench.stem", make)
 
 
 def apply() -> None:

@@ -15,6 +15,7 @@ directives (lines starting with ``:::`` or ``{``) and HTML comments are skipped.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -120,22 +121,21 @@ def markdown_to_docx(text: str, target: Path) -> Path:
     props = document.core_properties
     props.created = props.modified = props.last_printed = FIXED_DATE
     props.revision = 1
+    saved = io.BytesIO()
+    document.save(saved)
     with atomic_path(target) as tmp:
-        document.save(tmp)
-        _fix_zip_dates(tmp)
+        _write_with_fixed_dates(saved, tmp)
     return target
 
 
-def _fix_zip_dates(path: Path) -> None:
-    """Rewrite the zip at ``path`` with every entry dated :data:`FIXED_DATE` (same order, same data)."""
-    with zipfile.ZipFile(path) as zin:
-        entries = [(info, zin.read(info)) for info in zin.infolist()]
+def _write_with_fixed_dates(source: io.BytesIO, path: Path) -> None:
+    """Copy the zip ``source`` to ``path`` with every entry dated :data:`FIXED_DATE` (same order, same data)."""
     stamp = FIXED_DATE.timetuple()[:6]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info, data in entries:
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
             fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-            zout.writestr(fixed, data)
+            zout.writestr(fixed, zin.read(info))
 
 
 def build(out: Path = BUILD_DIR, source: Path = SOURCE_DIR) -> list[Path]:

@@ -98,8 +98,9 @@ def update(lang: str = "fr", root: Path = ROOT, locales: Path | None = None) -> 
 
     import yaml
 
-    from playbook.build import _run_jupyter_book, jurisdiction_config, language_config
+    from playbook.build import _run_jupyter_book, jurisdiction_config, language_config, word_templates
 
+    word_templates(root)  # the templates page links them
     base = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config = jurisdiction_config(language_config(base, "en", "off"), None, "en")
     with tempfile.TemporaryDirectory() as tmp:

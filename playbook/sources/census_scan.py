@@ -209,9 +209,14 @@ def _parse(src: Source, layout: Layout, include: Callable[[], list[int]], keep, 
             bar.close()
 
 
+def _codec(layout: Layout) -> str:
+    """How the file's bytes are text: UTF-8, or Windows-1252 (the superset of Latin-1 StatCan uses)."""
+    return "utf-8" if layout.encoding == "utf-8" else "cp1252"
+
+
 def _decoder(layout: Layout):
-    encoding = "utf-8" if layout.encoding == "utf-8" else "cp1252"
-    return lambda raw: raw.decode(encoding, errors="replace")
+    codec = _codec(layout)
+    return lambda raw: raw.decode(codec, errors="replace")
 
 
 def _text(chunks: list[pa.Array], layout: Layout) -> pd.Series:
@@ -231,7 +236,7 @@ def _bar(src: Source, progress: bool | None) -> tqdm | None:
 
 
 def _encode(text: str, layout: Layout) -> bytes:
-    return text.encode("utf-8" if layout.encoding == "utf-8" else "cp1252", errors="replace")
+    return text.encode(_codec(layout), errors="replace")
 
 
 def scan(src: Source, layout: Layout, ids: list[int], *, level: str | None = None, rates: bool = False,
@@ -270,13 +275,14 @@ def scan(src: Source, layout: Layout, ids: list[int], *, level: str | None = Non
     lines: list[np.ndarray] = []
     for table, rows, line in _parse(src, layout, columns, keep, progress):
         for c in include:
-            found[c].append(table[f"c{c}"] if f"c{c}" in table.column_names else pa.nulls(len(table), pa.binary()))
+            name = f"c{c}"
+            found[c].append(table[name].combine_chunks() if name in table.column_names
+                            else pa.nulls(len(table), pa.binary()))
         if pending:
             pending -= set(pc.unique(table[f"c{layout.cid}"]).to_pylist())
         lines.append(rows.to_numpy(zero_copy_only=False) + line)
     n = sum(len(x) for x in lines)
-    out = {name: (_text([a for part in found[c] for a in getattr(part, "chunks", [part])], layout) if c is not None
-                  else pd.Series([None] * n, dtype=object))
+    out = {name: _text(found[c], layout) if c is not None else pd.Series([None] * n, dtype=object)
            for name, c in cols.items()}
     frame = pd.DataFrame(out)
     if layout.geo.get("DGUID") is not None:
