@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from playbook.build import build_book
+from playbook.book.build import build_book
 from playbook.paths import ROOT
 
 

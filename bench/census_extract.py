@@ -3,7 +3,7 @@
 Generates a 2021 Census Profile comprehensive file in the exact official layout (23 columns, six
 ``SYMBOL``, Latin-1, quoted text, CRLF; DA-like rows, 2,600 characteristics per geography) in a
 temporary folder — fast, vectorised, checked byte for byte against
-``playbook.sources.census_format.write_profile_2021`` on a sample — then times extract + pivot of
+``playbook.sources.census.format.write_profile_2021`` on a sample — then times extract + pivot of
 30 characteristics by:
 
 * ``playbook``  — :func:`playbook.sources.census.extract` (PyArrow blocks; the thing measured);
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from playbook.sources import census  # noqa: E402
 from playbook.sources.census import load_spec  # noqa: E402
-from playbook.sources.census_format import HEADER_2021, UNIQUE_HEADER_2021, write_profile_2021  # noqa: E402
+from playbook.sources.census.format import HEADER_2021, UNIQUE_HEADER_2021, write_profile_2021  # noqa: E402
 
 N_CHARS = 2600
 #: The 28 EVI characteristics (contract C1) and two more: 30 in all.

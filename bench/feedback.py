@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from playbook import datasets
 from playbook.demo import feedback as demo
 from playbook.feedback import classify
 from playbook.feedback.redact import redact_series
+from playbook.sources import datasets
 
 TARGET_SECONDS = 30.0
 

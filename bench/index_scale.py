@@ -6,7 +6,7 @@
 1. one ``build`` (best of three);
 2. the uncertainty analysis with ``--draws`` runs (default 1,000), vectorised over runs;
 3. the baseline: the same analysis written as a loop that rebuilds the pipeline with pandas for
-   every run (:func:`playbook.index.reference.build_pandas`, plain pandas: long format, groupby);
+   every run (:func:`tests.index.reference.build_pandas`, plain pandas: long format, groupby);
 4. for comparison, the same loop rebuilding with the engine's own ``build`` (NumPy over units):
    this isolates the gain of vectorising over runs from the gain of NumPy over pandas.
 
@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from playbook.index import build, uncertainty
-from playbook.index.reference import build_pandas
 from playbook.index.uncertainty import design, inputs, run_spec
+from tests.index.reference import build_pandas
 
 UNITS, SIZES = 57_936, (7, 7, 6)
 

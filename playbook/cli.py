@@ -1,8 +1,8 @@
 """``python -m playbook``: one command line for the whole playbook.
 
-Each stage module contributes its subcommands through a ``register(commands)`` function, listed in
-:data:`COMMAND_MODULES`. Errors a user can cause (:class:`~playbook.errors.PlaybookError`) print
-one line and exit with status 2.
+Each stage (a folder of the package) contributes its subcommands through the ``register(commands)``
+function of its own ``cli.py``, listed in :data:`COMMAND_MODULES`. Errors a user can cause
+(:class:`~playbook.errors.PlaybookError`) print one line and exit with status 2.
 """
 
 from __future__ import annotations
@@ -16,19 +16,15 @@ from playbook.errors import PlaybookError
 
 #: Modules that add subcommands, in the order they appear in ``--help``.
 COMMAND_MODULES = [
-    "playbook.build",
-    "playbook.datasets_cli",
-    "playbook.translate",
-    "playbook.sources.census_cli",
-    "playbook.sources.download_cli",
+    "playbook.book.cli",
+    "playbook.sources.cli",
     "playbook.index.cli",
-    "playbook.catchments_cli",
-    "playbook.feedback_cli",
+    "playbook.service_points.cli",
+    "playbook.feedback.cli",
     "playbook.demo.cli",
-    "playbook.geo.hierarchy_cli",
-    "playbook.evi_cli",
-    "playbook.jurisdiction_cli",
-    "playbook.templates",
+    "playbook.geo.cli",
+    "playbook.evi.cli",
+    "playbook.jurisdiction.cli",
     "playbook.groups.cli",
     "playbook.publish.cli",
 ]

@@ -35,7 +35,7 @@ def pages(edition: Path) -> set[str]:
 def site(tmp_path_factory) -> Path:
     """The whole bilingual site, built once per test session as `make book` builds it (warnings are
     errors) but with every notebook executed afresh."""
-    from playbook.build import build_book
+    from playbook.book.build import build_book
 
     return build_book(path_output=tmp_path_factory.mktemp("book"), execute="force", strict=True)
 

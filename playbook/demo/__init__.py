@@ -56,7 +56,7 @@ def refresh_checksums(names: list[str] | None = None) -> list[str]:
     Returns the names whose checksum changed."""
     import re
 
-    from playbook import datasets
+    from playbook.sources import datasets
 
     text = datasets.REGISTRY.read_text(encoding="utf-8")
     changed = []

@@ -1,7 +1,7 @@
 """The demo 2021 Census Profile: real geography and population, synthetic characteristics.
 
 Writes ``demo/census/98-401-X2021_demo_eng_CSV.zip`` (one cp1252 CSV in the official 23-column layout,
-written by :func:`playbook.sources.census_format.write_profile_2021`, and a ``README_demo.txt``
+written by :func:`playbook.sources.census.format.write_profile_2021`, and a ``README_demo.txt``
 notice) and the demo geographic attribute file (:mod:`playbook.demo.geofile`).
 
 Rows: Canada, the 13 provinces and territories, 293 census divisions, 5,161 census subdivisions,
@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from playbook import datasets
 from playbook.demo import geofile, levels, model, zipfiles
-from playbook.sources.census_format import UNIQUE_HEADER_2021, VALUE_COLUMNS_2021, write_profile_2021
+from playbook.sources import datasets
+from playbook.sources.census.format import UNIQUE_HEADER_2021, VALUE_COLUMNS_2021, write_profile_2021
 
 ZIP_NAME = "98-401-X2021_demo_eng_CSV.zip"
 MEMBER = "98-401-X2021_demo_English_CSV_data.csv"

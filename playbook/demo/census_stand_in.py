@@ -14,8 +14,8 @@ from os import PathLike
 import numpy as np
 import pandas as pd
 
-from playbook import datasets
-from playbook.sources.census_format import UNIQUE_HEADER_2021, write_profile_2021
+from playbook.sources import datasets
+from playbook.sources.census.format import UNIQUE_HEADER_2021, write_profile_2021
 from playbook.sources.population import read_population_counts
 
 #: Characteristic names (2021 list, with their indentation; note numbers dropped) of the IDs written.

@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from playbook import datasets
 from playbook.geo.hierarchy import PROVINCES
+from playbook.sources import datasets
 from playbook.sources.population import read_population_counts
 
 #: Statistical Area Classification types (SACTYPE in the geographic attribute file).

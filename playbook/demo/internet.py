@@ -32,10 +32,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from playbook import datasets
 from playbook.demo import geography, levels, model
 from playbook.demo.calibrate import calibrate_shift, sigmoid, weighted_means
 from playbook.io import atomic_path
+from playbook.sources import datasets
 
 RELATIVE = Path("demo") / "internet" / "area_internet_2021_synthetic.csv"
 CALIBRATION = Path("demo") / "internet" / "calibration_2021.csv"

@@ -23,9 +23,9 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from playbook import datasets
 from playbook.demo import geography
 from playbook.demo.calibrate import calibrate_shift, logit, sigmoid
+from playbook.sources import datasets
 
 #: Approximate 2021 provincial shares used as generator targets (not embedded real data).
 INDIGENOUS_SHARE = {

@@ -42,10 +42,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from playbook import datasets
 from playbook.demo.survey_files import NOTICE, spss_labels, write_gzip_csv
 from playbook.demo.zipfiles import write_zip
 from playbook.groups.composition import AGE_GROUPS, MARGINS, census_extract, compositions, demo_compositions
+from playbook.sources import datasets
 
 DEMO_DIR = Path("demo") / "survey"
 PUMF_NAME = "cius_2020_demo_pumf.zip"

@@ -136,8 +136,8 @@ def read_hierarchy(path=None, *, encoding: str | None = None) -> pd.DataFrame:
     ``sac_synthetic`` (true where the file flags it) and the 2021 ``population``. Roll up with
     ``groupby`` on a parent column, or with :func:`rollup`.
     """
-    from playbook import datasets
     from playbook.geo import attributes
+    from playbook.sources import datasets
 
     path = datasets.path("demo_geo_attributes_2021") if path is None else path
     units = attributes.read_units(path, encoding=encoding or attributes.ENCODING)

@@ -19,8 +19,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from playbook import datasets
 from playbook.geo.catchments.analysis import population_weighted_centroids
+from playbook.sources import datasets
 from playbook.sources.boundaries import centroids, read_boundaries
 from playbook.sources.population import read_population_counts
 

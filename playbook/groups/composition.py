@@ -81,7 +81,7 @@ def compositions(extract: pd.DataFrame) -> pd.DataFrame:
 def demo_compositions(name: str = "demo_census_profile_2021") -> pd.DataFrame:
     """CSD compositions from the embedded demo Census Profile (registry ``name``); while that file is
     not embedded, from :func:`playbook.demo.census_stand_in.stand_in_extract` (same shape)."""
-    from playbook import datasets
+    from playbook.sources import datasets
 
     if name in datasets.registry():
         return compositions(census_extract(datasets.path(name), level="Census subdivision"))

@@ -268,7 +268,7 @@ def uncertainty_loop(spec: Spec | str | PathLike | dict, data: pd.DataFrame | st
     """The same analysis, one run at a time, rebuilding the whole pipeline for every run.
 
     ``builder(spec, data) -> scores`` rebuilds the index: by default the engine's own
-    :func:`~playbook.index.build`; :func:`playbook.index.reference.build_pandas` gives the plain
+    :func:`~playbook.index.build`; :func:`tests.index.reference.build_pandas` gives the plain
     pandas pipeline. The reference for tests and the benchmark's baseline. ``limit`` stops after
     that many runs (the runs not done are left out of the summary).
     """

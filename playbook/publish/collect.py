@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from playbook import __version__, datasets, evi, i18n, index, indicators
+from playbook import __version__, evi, i18n, index, indicators
 from playbook.geo.hierarchy import province_names, read_hierarchy
 from playbook.publish.release import TableSpec
+from playbook.sources import datasets
 
 SAC_LABELS = {1: "CMA", 2: "CA", 3: "CA (no tracts)", 4: "strong MIZ", 5: "moderate MIZ", 6: "weak MIZ",
               7: "no MIZ", 8: "territories outside CA"}

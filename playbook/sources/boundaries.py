@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from playbook import datasets
 from playbook.errors import PlaybookError
+from playbook.sources import datasets
 
 #: Statistics Canada Lambert conformal conic: the projection of the official files, for maps.
 CRS_MAPS = "EPSG:3347"

@@ -17,9 +17,9 @@ from os import PathLike
 
 import pandas as pd
 
-from playbook import datasets
 from playbook.errors import PlaybookError
 from playbook.geo.hierarchy import PROVINCES
+from playbook.sources import datasets
 
 CANADA = "Canada"
 

@@ -18,10 +18,10 @@ from os import PathLike
 import pandas as pd
 import yaml
 
-from playbook import datasets
 from playbook.geo.hierarchy import PROVINCES
 from playbook.geo.places import csd_locations, place_at_csd
 from playbook.paths import ROOT
+from playbook.sources import datasets
 
 #: Towns that are not CSDs of their own (merged municipalities) -> their CSD name, per province.
 ALIASES = ROOT / "specs" / "service_canada_towns.yml"

@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from playbook import datasets
 from playbook.errors import PlaybookError
 from playbook.geo.hierarchy import PROVINCES
+from playbook.sources import datasets
 
 #: Canonical column -> accepted spellings (compared without case, accents, spaces or punctuation).
 COLUMNS = {

@@ -4,8 +4,8 @@ import zipfile
 import pandas as pd
 import pytest
 
-from playbook import datasets
-from playbook.sources.census_format import UNIQUE_HEADER_2021
+from playbook.sources import datasets
+from playbook.sources.census.format import UNIQUE_HEADER_2021
 
 
 def read_profile(path) -> pd.DataFrame:

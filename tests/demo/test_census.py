@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from playbook import datasets
 from playbook.demo import census
-from playbook.sources.census_format import HEADER_2021
+from playbook.sources import datasets
+from playbook.sources.census.format import HEADER_2021
 from playbook.sources.population import read_population_counts
 
 

@@ -2,8 +2,8 @@
 
 import yaml
 
-from playbook import datasets
 from playbook.demo import census, internet
+from playbook.sources import datasets
 
 
 def _dictionary(root):

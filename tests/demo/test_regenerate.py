@@ -2,7 +2,8 @@
 
 import pytest
 
-from playbook import cli, datasets, demo
+from playbook import cli, demo
+from playbook.sources import datasets
 
 DEMO_DATASETS = [
     "demo_census_profile_2021",

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from playbook import evi, evi_compare, evi_results
+from playbook import evi
 
 
 @pytest.fixture
@@ -13,12 +13,12 @@ def csd(indicator_data):
 
 
 def test_variants_and_rank_changes(csd):
-    results = evi_compare.variants(
+    results = evi.compare.variants(
         None,
         csd,
         {"spec": {}, "geo": {"normalise": {"method": "minmax", "range": [1, 100]}, "aggregate": {"method": "geometric"}}},
     )
-    table = evi_compare.rank_changes(results, base="spec", top=5, lang="en").set_index("Variant")
+    table = evi.compare.rank_changes(results, base="spec", top=5, lang="en").set_index("Variant")
     assert table.loc["spec", "Mean rank shift"] == 0 and table.loc["spec", "Top 5 kept"] == 5
     assert table.loc["spec", "Rank correlation with the default"] == pytest.approx(1)
     assert 0 < table.loc["geo", "Rank correlation with the default"] < 1
@@ -26,18 +26,18 @@ def test_variants_and_rank_changes(csd):
 
 def test_top_areas_pass_disclosure_control(csd):
     data = csd.copy()
-    result = evi_compare.build(None, data)
+    result = evi.compare.build(None, data)
     first = result.scores.sort_values("rank")["DGUID"].iloc[0]
     data.loc[data["DGUID"] == first, "population"] = 5.0  # under the threshold of 10
-    table = evi_compare.top_areas(result, data, 3, lang="en")
+    table = evi.compare.top_areas(result, data, 3, lang="en")
     assert np.isnan(table.loc[0, "Population, 2021"]) and np.isnan(table.loc[0, "E-Vulnerability Index"])
     assert (table.loc[1:, "Population, 2021"] % 10 == 0).all()
     assert table["Rank"].tolist() == [1, 2, 3]
 
 
 def test_rollup_is_population_weighted(csd):
-    result = evi_compare.build(None, csd)
-    provinces = evi_results.rollup(result, "pruid", lang="fr").set_index("pruid")
+    result = evi.compare.build(None, csd)
+    provinces = evi.results.rollup(result, "pruid", lang="fr").set_index("pruid")
     units = result.scores.merge(csd[["DGUID", "pruid", "population"]], on="DGUID")
     ab = units[units["pruid"] == "48"]
     expected = (ab["score"] * ab["population"]).sum() / ab["population"].sum()
@@ -50,9 +50,9 @@ def test_rollup_is_population_weighted(csd):
 def test_labelled_rollup_for_readers(csd, lang):
     from playbook import i18n
 
-    result = evi_compare.build(None, csd)
-    raw = evi_results.rollup(result, "pruid", lang=lang)
-    table = evi_results.labelled(raw, "pruid", lang=lang)
+    result = evi.compare.build(None, csd)
+    raw = evi.results.rollup(result, "pruid", lang=lang)
+    table = evi.results.labelled(raw, "pruid", lang=lang)
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     assert list(table.columns) == [t("evi_area"), *evi.dimension_labels(None, lang).values(), t("evi_score"),
                                    t("population_2021"), t("evi_population_covered"), t("evi_rank_short"),
@@ -65,15 +65,15 @@ def test_labelled_rollup_for_readers(csd, lang):
     assert row[t("evi_population_covered")] == pytest.approx(100 * first["population_covered"], abs=0.05)
     cmas = raw.rename(columns={"pruid": "cma_dguid"})
     first_dimension = next(iter(evi.dimension_labels(None, lang).values()))
-    assert list(evi_results.labelled(cmas, "cma_dguid", lang=lang).columns)[:3] == ["DGUID", t("evi_area"),
+    assert list(evi.results.labelled(cmas, "cma_dguid", lang=lang).columns)[:3] == ["DGUID", t("evi_area"),
                                                                                    first_dimension]
     classes = raw.drop(columns="name").rename(columns={"pruid": "area_class"})
-    assert list(evi_results.labelled(classes, "area_class", lang=lang).columns)[0] == t("evi_area_class")
+    assert list(evi.results.labelled(classes, "area_class", lang=lang).columns)[0] == t("evi_area_class")
 
 
 def test_area_classes_from_the_sac():
     data = pd.DataFrame({"sac_type": [1, 3, 4, 5, 6, 8, None]})
-    classes = evi_results.area_classes(data, "en").str.split(" ").str[0].tolist()
+    classes = evi.results.area_classes(data, "en").str.split(" ").str[0].tolist()
     assert classes[:6] == ["Urban", "Urban", "Rural", "Rural", "Remote", "Remote"] and pd.isna(classes[6])
 
 
@@ -82,10 +82,10 @@ def test_export_writes_csv_excel_geojson(csd, tmp_path):
     from openpyxl import load_workbook
     from shapely.geometry import Point
 
-    result = evi_compare.build(None, csd)
-    table = evi_results.published(result, csd, lang="en")
+    result = evi.compare.build(None, csd)
+    table = evi.results.published(result, csd, lang="en")
     shapes = gpd.GeoDataFrame({"DGUID": ["x"], "score": [1.0]}, geometry=[Point(0, 0)], crs="EPSG:4326")
-    written = evi_results.export({"csd": table}, tmp_path, shapes={"points": shapes}, source="Source: test.")
+    written = evi.results.export({"csd": table}, tmp_path, shapes={"points": shapes}, source="Source: test.")
     assert sorted(p.name for p in written) == ["evi.xlsx", "evi_csd.csv", "evi_points.geojson"]
     assert load_workbook(tmp_path / "evi.xlsx").sheetnames == ["source", "csd"]
     back = pd.read_csv(tmp_path / "evi_csd.csv", encoding="utf-8-sig")
@@ -94,7 +94,7 @@ def test_export_writes_csv_excel_geojson(csd, tmp_path):
 
 
 def test_compensation_example_by_hand():
-    table = evi_compare.compensation_example("en").set_index("Area")
+    table = evi.compare.compensation_example("en").set_index("Area")
     assert table.loc["B", "Arithmetic mean"] == pytest.approx(50)
     assert table.loc["B", "Geometric mean"] == pytest.approx((90 * 10 * 50) ** (1 / 3))
     assert table.loc["B", "Minimum (non-compensatory)"] == pytest.approx(10)

@@ -1,16 +1,16 @@
 """The data dictionary page is generated from the spec: the committed page equals the generated one."""
 
-from playbook import evi_dictionary
+from playbook import evi
 from playbook.cli import main
 
 
 def test_committed_page_equals_the_generated_one():
-    committed = evi_dictionary.PAGE.read_text(encoding="utf-8")
-    assert committed == evi_dictionary.dictionary_markdown(), "run `python -m playbook evi dictionary`"
+    committed = evi.dictionary.PAGE.read_text(encoding="utf-8")
+    assert committed == evi.dictionary.dictionary_markdown(), "run `python -m playbook evi dictionary`"
 
 
 def test_table_has_every_indicator_and_the_synthetic_flag():
-    table = evi_dictionary.dictionary_table(lang="en")
+    table = evi.dictionary.dictionary_table(lang="en")
     assert len(table) == 13
     assert list(table.columns) == [
         "Dimension",
@@ -30,7 +30,7 @@ def test_table_has_every_indicator_and_the_synthetic_flag():
 
 
 def test_french_table():
-    table = evi_dictionary.dictionary_table(lang="fr")
+    table = evi.dictionary.dictionary_table(lang="fr")
     assert "Définition" in table.columns and table.iloc[0]["Dimension"] == "Accès"
 
 
@@ -40,4 +40,4 @@ def test_cli_check_fails_on_a_stale_page(tmp_path, capsys):
     assert main(["evi", "dictionary", "--out", str(out), "--check"]) == 1
     assert main(["evi", "dictionary", "--out", str(out)]) == 0
     assert main(["evi", "dictionary", "--out", str(out), "--check"]) == 0
-    assert out.read_text(encoding="utf-8") == evi_dictionary.dictionary_markdown()
+    assert out.read_text(encoding="utf-8") == evi.dictionary.dictionary_markdown()

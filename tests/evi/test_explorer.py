@@ -3,7 +3,7 @@
 import matplotlib
 import pytest
 
-from playbook import evi, evi_compare, evi_explorer, evi_results
+from playbook import evi
 from playbook.errors import PlaybookError
 
 matplotlib.use("Agg")
@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 
 @pytest.fixture
 def explorer(indicator_data):
-    return evi_explorer.Explorer(indicator_data, source="Source: test — demo data, synthetic.", lang="en", top=5)
+    return evi.explorer.Explorer(indicator_data, source="Source: test — demo data, synthetic.", lang="en", top=5)
 
 
 def test_default_view_is_the_provinces(explorer):
@@ -22,8 +22,8 @@ def test_default_view_is_the_provinces(explorer):
 
 def test_weights_change_the_ranking(explorer, indicator_data):
     _, table = explorer.update(weights={"access": 1, "comfort": 0, "skills": 0})
-    only_access = evi_compare.build(None, evi.at_level(indicator_data, "csd"), dimensions=explorer.changes()["dimensions"])
-    expected = evi_results.rollup(only_access, "pruid", lang="en").sort_values("rank")["name"].iloc[0]
+    only_access = evi.compare.build(None, evi.at_level(indicator_data, "csd"), dimensions=explorer.changes()["dimensions"])
+    expected = evi.results.rollup(only_access, "pruid", lang="en").sort_values("rank")["name"].iloc[0]
     assert table["Province or territory"].iloc[0] == expected
     assert explorer.state["weights"] == {"access": 1, "comfort": 0, "skills": 0}
 
@@ -55,7 +55,7 @@ def test_widgets_drive_the_state(explorer):
 
 
 def test_scenario_table_for_the_static_site(indicator_data):
-    table = evi_explorer.scenario_table(indicator_data, lang="en")
+    table = evi.explorer.scenario_table(indicator_data, lang="en")
     assert set(table["scenario"]) == {
         "The spec's choices",
         "Access counts double",

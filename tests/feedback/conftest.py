@@ -1,8 +1,8 @@
 import pytest
 
-from playbook import datasets
 from playbook.demo import feedback as demo
 from playbook.feedback.redact import redact_series
+from playbook.sources import datasets
 
 
 @pytest.fixture(scope="session")

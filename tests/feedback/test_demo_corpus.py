@@ -32,7 +32,7 @@ def test_reproducible_and_matches_the_committed_file(corpus):
 def test_generate_writes_the_same_bytes(tmp_path):
     import hashlib
 
-    from playbook import datasets
+    from playbook.sources import datasets
 
     [path] = demo.generate(tmp_path, seed=demo.SEED)
     assert path == tmp_path / "demo" / "feedback" / demo.FILE_NAME

@@ -18,6 +18,7 @@ import pytest
 
 from playbook.errors import PlaybookError
 from playbook.geo import catchments as c
+from playbook.service_points import published
 
 TENTH = 6371.0088 * math.pi / 1800  # km per 0.1 degree of latitude
 
@@ -220,7 +221,7 @@ def test_published_tables_are_labelled_and_protected(areas, points, lang):
     areas = areas.assign(name=[f"Place {i}" for i in range(5)], pruid="46", population=[100, 204, 5, 400, 500])
     named = points.assign(name_en=["Office one", "Office two"], province="MB")
     near = c.area_catchments(areas, named, 25)
-    table = c.area_table(areas, near, near, named, radius_km=25, score_label="Score", lang=lang)
+    table = published.area_table(areas, near, near, named, radius_km=25, score_label="Score", lang=lang)
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     assert list(table.columns) == ["DGUID", t("catchments_col_place"), t("catchments_col_province"),
                                    t("population_2021"), "Score", t("catchments_col_nearest_sc"),
@@ -233,7 +234,7 @@ def test_published_tables_are_labelled_and_protected(areas, points, lang):
     assert table[t("catchments_col_distance_sc")].tolist() == sorted(table[t("catchments_col_distance_sc")],
                                                                       reverse=True)  # farthest first
     per_point = c.point_catchments(areas, named, 25, sole=True).merge(named, on="id")
-    points_table = c.point_table(per_point, lang=lang).set_index("id")
+    points_table = published.point_table(per_point, lang=lang).set_index("id")
     assert points_table.loc["P1", t("catchments_col_population_within")] % 10 == 0
     score = points_table.loc["P1", t("catchments_col_mean_score")]
     assert score == pytest.approx(round(per_point.set_index("id").loc["P1", "mean_score_within"], 1))

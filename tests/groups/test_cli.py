@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from playbook import datasets
 from playbook.cli import main
 from playbook.demo.census_stand_in import stand_in_extract, write_profile
+from playbook.sources import datasets
 
 
 def pei_profile(tmp_path):

@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 
 from playbook.index import build, load_spec
-from playbook.index.reference import build_pandas
 from playbook.index.uncertainty import uncertainty, uncertainty_loop
 from tests.index.conftest import tiny_data, tiny_spec
+from tests.index.reference import build_pandas
 from tests.index.test_audit_uncertainty import random_data
 
 CHANGES = [

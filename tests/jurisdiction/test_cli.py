@@ -8,6 +8,7 @@ import yaml
 
 from playbook import cli
 from playbook import jurisdiction as jur
+from playbook.paths import ROOT
 
 
 def test_new_scaffolds_a_commented_profile_that_checks_for_a_province(tmp_path, capsys):
@@ -55,7 +56,7 @@ def test_build_with_an_unknown_jurisdiction_fails_in_one_line(capsys):
 def test_make_book_passes_the_jurisdiction_only_when_given():
     if not shutil.which("make"):
         pytest.skip("make is not installed")
-    root = jur.ROOT
+    root = ROOT
     tailored = subprocess.run(["make", "-n", "book", "JURISDICTION=mb"], cwd=root, capture_output=True, text=True)
     default = subprocess.run(["make", "-n", "book"], cwd=root, capture_output=True, text=True)
     assert "-m playbook build --lang all --jurisdiction mb" in tailored.stdout

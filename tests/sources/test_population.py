@@ -1,7 +1,7 @@
 import pytest
 
-from playbook import datasets
 from playbook.errors import PlaybookError
+from playbook.sources import datasets
 from playbook.sources.population import read_population_counts
 
 

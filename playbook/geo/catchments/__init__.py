@@ -3,9 +3,9 @@
 - :mod:`.distance` — great-circle distance (BallTree, haversine, detour factor) or a supplied matrix;
 - :mod:`.analysis` — per-area and per-point catchment tables, population-weighted centroids;
 - :mod:`.scenarios` — vulnerability x distance matrix, coverage curves, what-if, greedy locations;
-- :mod:`.published` — the per-area and per-point tables to share (labelled, after disclosure control).
 
-Everything is importable from ``playbook.geo.catchments``.
+Everything is importable from ``playbook.geo.catchments``; the tables to share are in
+:mod:`playbook.service_points.published`.
 """
 
 from playbook.geo.catchments.analysis import (
@@ -24,7 +24,6 @@ from playbook.geo.catchments.distance import (
     brute_force_nearest,
     haversine_km,
 )
-from playbook.geo.catchments.published import area_table, point_table
 from playbook.geo.catchments.scenarios import (
     DISTANCE_BANDS,
     Scenario,
@@ -43,7 +42,6 @@ __all__ = [
     "Scenario",
     "TravelMatrix",
     "area_catchments",
-    "area_table",
     "brute_force_nearest",
     "coverage",
     "coverage_curve",
@@ -51,7 +49,6 @@ __all__ = [
     "greedy_locations",
     "haversine_km",
     "point_catchments",
-    "point_table",
     "population_weighted_centroids",
     "quadrants",
     "quintiles",

@@ -1,0 +1,116 @@
+"""The static site's own JavaScript, shipped with it: nothing is fetched from a CDN at view time.
+
+Two parts:
+
+* :func:`vendor_assets` copies the few files the site needs from ``node_modules`` (installed from
+  the npm registry by ``make book`` / ``make test`` with ``npm ci``, versions pinned in
+  ``package-lock.json``) into a folder that the build adds to Sphinx's ``html_static_path``:
+  Vega, Vega-Lite and Vega-Embed for interactive charts, MathJax for formulas.
+* :func:`setup` is a small Sphinx extension: it adds the Vega scripts only to the pages that hold
+  an interactive chart (so other pages stay light), and loads MathJax from the shipped copy.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from playbook import i18n
+from playbook.errors import PlaybookError
+from playbook.figures.style import VEGA_MARKER
+from playbook.paths import ROOT
+
+#: Files copied from node_modules → _static/vendor/, in load order for the Vega ones.
+VEGA_FILES = {
+    "vega/build/vega.min.js": "vega/vega.min.js",
+    "vega-lite/build/vega-lite.min.js": "vega/vega-lite.min.js",
+    "vega-embed/build/vega-embed.min.js": "vega/vega-embed.min.js",
+}
+MATHJAX_FILES = {
+    "mathjax/es5/tex-mml-chtml.js": "mathjax/tex-mml-chtml.js",
+    "mathjax/es5/output/chtml/fonts/woff-v2": "mathjax/output/chtml/fonts/woff-v2",
+}
+MATHJAX_PATH = "vendor/mathjax/tex-mml-chtml.js"
+
+
+def vendor_assets(target: Path, node_modules: Path | None = None) -> Path:
+    """Copy the site's JavaScript into ``target/vendor`` and return ``target`` (a static path)."""
+    node_modules = node_modules or ROOT / "node_modules"
+    vendor = Path(target) / "vendor"
+    for source, dest in {**VEGA_FILES, **MATHJAX_FILES}.items():
+        src = node_modules / source
+        if not src.exists():
+            raise PlaybookError(
+                "a JavaScript file the site ships is missing", path=src,
+                expected="the npm packages installed: run `make book` (it runs `npm ci`)",
+            )
+        out = vendor / dest
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, out, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, out)
+    return Path(target)
+
+
+def _unwanted(script) -> bool:
+    # Jupyter Book adds Thebe's configuration twice (a script error on every page) and points it at
+    # a CDN; the playbook does not offer live code on the site. The saved ipywidgets state (up to
+    # 0.5 MB a page) is useless without the widget JavaScript, which would come from a CDN: the site
+    # shows pre-rendered views and interactive Vega charts instead.
+    attributes = getattr(script, "attributes", {}) or {}
+    return ("thebe" in str(getattr(script, "filename", script) or "").lower()
+            or "THEBE_JS_URL" in attributes.get("body", "")
+            or attributes.get("type") == "application/vnd.jupyter.widget-state+json")
+
+
+def _drop_unwanted_scripts(context) -> None:
+    kept = [s for s in context.get("script_files", []) if not _unwanted(s)]
+    context["script_files"][:] = kept  # in place: Sphinx adds per-page files to this same list
+
+
+_CITATIONS = '<div role="list" class="citation-list">'
+_TASK = re.compile(r'<p>(<input class="task-list-item-checkbox"[^>]*>)(.*?)</p>', re.S)
+_SUMMARY = '<summary><span class="toctree-toggle" role="presentation">'
+
+
+def _accessible_markup(context) -> None:
+    """Fixes for axe's serious/critical rules: a checklist's checkboxes get their item's text as
+    label (``label``), the sidebar's expand buttons get a name (``summary-name``), and a
+    bibliography is not announced as a list whose children are not list items
+    (``aria-required-children``)."""
+    if "body" in context:
+        body = _TASK.sub(r"<p><label>\1\2</label></p>", context["body"])
+        context["body"] = body.replace(_CITATIONS, '<div class="citation-list">')
+    toctree = context.get("generate_toctree_html")
+    if callable(toctree):
+        name = i18n.t("site_show_subsections", context.get("language") or None)
+        labelled = f'<summary><span class="visually-hidden">{name}</span><span class="toctree-toggle" role="presentation">'
+
+        def generate_toctree_html(*args, **kwargs):
+            return toctree(*args, **kwargs).replace(_SUMMARY, labelled)
+
+        context["generate_toctree_html"] = generate_toctree_html
+
+
+def _page_markup(app, pagename, templatename, context, doctree) -> None:
+    _accessible_markup(context)
+
+
+def _page_scripts(app, pagename, templatename, context, doctree) -> None:
+    _drop_unwanted_scripts(context)
+    if doctree is None or VEGA_MARKER not in context.get("body", ""):
+        return
+    for dest in VEGA_FILES.values():
+        app.add_js_file(f"vendor/{dest}")  # called here, it applies to this page only
+
+
+def setup(app):
+    from playbook.book import bibliography, sphinx_speed
+
+    bibliography.register()  # the French edition's bibliography style (playbook_fr)
+    sphinx_speed.apply()  # three library inefficiencies that cost seconds per build
+    app.connect("html-page-context", _page_markup)
+    app.connect("html-page-context", _page_scripts, priority=900)  # after myst-nb adds its scripts
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,54 @@
+"""The E-Vulnerability Index application: what the EVI notebooks narrate.
+
+The index itself is built by the engine (:mod:`playbook.index`) from ``specs/evi.yml``; this
+package reads its inputs and shapes its outputs:
+
+- :mod:`.inputs` — the census profile and area files, indicator values, labels, source lines
+  (its functions are also available here: ``evi.read_inputs``, ``evi.indicator_data`` ...);
+- :mod:`.compare` — the index built per level, variants with one choice changed, rank changes;
+- :mod:`.results` — roll-ups, urban/rural/remote classes, labelled tables, exports;
+- :mod:`.charts` — framework and context charts; :mod:`.method_charts` — the methods' charts;
+- :mod:`.maps` — choropleths of the index and its indicators;
+- :mod:`.explorer` — the interactive explorer (ipywidgets) and its static scenarios;
+- :mod:`.dictionary` — the data dictionary page generated from the spec;
+- :mod:`.cli` — ``python -m playbook evi ...``.
+
+Submodules load on first use (``evi.maps`` imports geopandas only when a map is drawn).
+"""
+
+import importlib
+
+from playbook.evi.inputs import (
+    AREA_FILE,
+    IDENTITY,
+    LEVELS,
+    PROFILE,
+    SpecLike,
+    at_level,
+    count_columns,
+    dimension_labels,
+    effective_weights,
+    framework_table,
+    indicator_data,
+    indicator_labels,
+    rate_example,
+    read_inputs,
+    resolve,
+    source_line,
+    summary_table,
+    weighted_mean,
+)
+
+SUBMODULES = ("charts", "cli", "compare", "dictionary", "explorer", "inputs", "maps", "method_charts", "results")
+
+__all__ = [
+    "AREA_FILE", "IDENTITY", "LEVELS", "PROFILE", "SpecLike", "at_level", "count_columns", "dimension_labels",
+    "effective_weights", "framework_table", "indicator_data", "indicator_labels", "rate_example", "read_inputs",
+    "resolve", "source_line", "summary_table", "weighted_mean", *SUBMODULES,
+]
+
+
+def __getattr__(name: str):
+    if name in SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,152 @@
+"""EVI results for readers: roll-ups to larger geographies, urban/rural/remote, exports.
+
+Scores are built per geography level by the index engine; :func:`rollup` turns census subdivision
+scores into population-weighted averages for provinces or CMAs/CAs (``playbook.index.rollup``);
+:func:`area_classes` groups areas as urban, rural or remote from the Statistical Area
+Classification; :func:`export` writes CSV, GeoJSON and Excel files for colleagues who do not code,
+after disclosure control, each file written whole or not at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from playbook import i18n, privacy
+from playbook.errors import PlaybookError
+from playbook.evi.inputs import SpecLike, dimension_labels
+from playbook.geo.hierarchy import province_names
+from playbook.io import atomic_path
+
+#: Statistical Area Classification type (1-8) -> urban / rural / remote.
+SAC_CLASSES = {1: "urban", 2: "urban", 3: "urban", 4: "rural", 5: "rural", 6: "remote", 7: "remote", 8: "remote"}
+
+
+def with_hierarchy(data: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
+    """``data`` with the parent codes of each area (``cmauid``, ``cma_dguid``, ``sac_type``) from
+    ``playbook.geo.hierarchy.read_hierarchy``."""
+    columns = [c for c in ("cmauid", "cma_dguid", "sac_type") if c in hierarchy.columns]
+    parents = hierarchy[["DGUID", *columns]].astype({"DGUID": "string"}).drop_duplicates("DGUID")
+    return data.drop(columns=[c for c in columns if c in data.columns]).merge(parents, on="DGUID", how="left")
+
+
+def rollup(result, by: str, *, names: pd.Series | None = None, lang: str | None = None) -> pd.DataFrame:
+    """Population-weighted averages of the dimension scores and the index per group ``by`` (a column
+    of the data the index was built on); groups get ranks and quintiles like areas. ``names`` maps
+    group codes to names (provinces are named automatically)."""
+    from playbook import index
+
+    lang = i18n.language(lang)
+    out = index.rollup(result, by=by)
+    out = out[out[by].notna()].reset_index(drop=True)
+    if names is not None:
+        out.insert(1, "name", out[by].map(names).to_numpy())
+    elif by == "pruid":
+        out.insert(1, "name", province_names(out[by], lang).to_numpy())
+    return out
+
+
+def area_classes(data: pd.DataFrame, lang: str | None = None) -> pd.Series:
+    """Urban, rural or remote (labelled in ``lang``) from each area's SAC type."""
+    lang = i18n.language(lang)
+    if "sac_type" not in data.columns:
+        raise PlaybookError("no 'sac_type' column", field="sac_type", expected="the data joined with read_hierarchy")
+    keys = pd.to_numeric(data["sac_type"], errors="coerce").map(SAC_CLASSES)
+    return keys.map(lambda k: i18n.t(f"evi_class_{k}", lang) if isinstance(k, str) else np.nan)
+
+
+def published(result, data: pd.DataFrame, *, spec: SpecLike = None, lang: str | None = None) -> pd.DataFrame:
+    """The table to share: area, level, province, population (suppressed under the threshold and
+    rounded), each dimension score, the index, rank, quintile and coverage. Labelled columns."""
+    lang = i18n.language(lang)
+    dims = dimension_labels(spec or result.spec.raw, lang)
+    table = result.scores.merge(data[["DGUID", "GEO_NAME", "GEO_LEVEL", "pruid", "population"]], on="DGUID", how="left")
+    table = privacy.protect(table, counts=["population"], rounding=10, dependent=[*dims, "score"])
+    table["pruid"] = province_names(table["pruid"], lang).to_numpy()
+    names = {
+        "DGUID": "DGUID",
+        "GEO_NAME": i18n.t("evi_area", lang),
+        "GEO_LEVEL": i18n.t("evi_level", lang),
+        "pruid": i18n.t("province_or_territory", lang),
+        "population": i18n.t("population_2021", lang),
+        **_score_labels(dims, lang),
+        **_rank_labels(lang),
+        "coverage": i18n.t("evi_coverage", lang),
+        "suppressed": i18n.t("evi_suppressed", lang),
+    }
+    return _for_readers(table, names)
+
+
+def _score_labels(dims: dict[str, str], lang: str) -> dict[str, str]:
+    """Column -> label for the dimension scores and the index."""
+    return {**dims, "score": i18n.t("evi_score", lang)}
+
+
+def _rank_labels(lang: str) -> dict[str, str]:
+    """Column -> label for the rank and the quintile."""
+    return {"rank": i18n.t("evi_rank_short", lang), "quintile": i18n.t("evi_quintile", lang)}
+
+
+def _for_readers(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The ``names`` columns of ``table``, in that order, labelled, most vulnerable first."""
+    return table[list(names)].rename(columns=names).sort_values(names["rank"], na_position="last")
+
+
+def labelled(table: pd.DataFrame, by: str, *, spec: SpecLike = None, lang: str | None = None) -> pd.DataFrame:
+    """A :func:`rollup` table for readers and exports: population rounded to 10 (disclosure control,
+    as for areas), the share of population in scored areas in per cent, columns labelled in ``lang``.
+    The group's code ``by`` is kept as ``DGUID`` when it is one (CMAs and CAs) and dropped when the
+    table has a ``DGUID`` or names of its own (provinces)."""
+    lang = i18n.language(lang)
+    dims = dimension_labels(spec, lang)
+    table = privacy.protect(table, counts=["population"], rounding=10, dependent=[*dims, "score"])
+    table["population_covered"] = (100 * table["population_covered"]).round(1)
+    names = {}
+    if "DGUID" in table.columns:
+        names["DGUID"] = "DGUID"
+    elif by.endswith("dguid"):
+        names[by] = "DGUID"
+    if "name" in table.columns:
+        names["name"] = i18n.t("evi_area", lang)
+    elif by not in names:
+        names[by] = i18n.t("evi_area_class" if by == "area_class" else "evi_area", lang)
+    names |= {
+        **_score_labels(dims, lang),
+        "population": i18n.t("population_2021", lang),
+        "population_covered": i18n.t("evi_population_covered", lang),
+        **_rank_labels(lang),
+    }
+    return _for_readers(table, names)
+
+
+def export(
+    tables: dict[str, pd.DataFrame],
+    folder: str | Path,
+    *,
+    shapes: dict[str, object] | None = None,
+    source: str,
+    stem: str = "evi",
+) -> list[Path]:
+    """Write each table as CSV (UTF-8 with BOM, opens in Excel), all tables as sheets of one Excel
+    workbook with a sheet giving the source, and each GeoDataFrame of ``shapes`` as GeoJSON in
+    longitude/latitude (RFC 7946), whatever its projection."""
+    folder = Path(folder)
+    written = []
+    for name, table in tables.items():
+        with atomic_path(folder / f"{stem}_{name}.csv") as tmp:
+            table.to_csv(tmp, index=False, encoding="utf-8-sig")
+        written.append(folder / f"{stem}_{name}.csv")
+    with atomic_path(folder / f"{stem}.xlsx") as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+            pd.DataFrame({"source": [source]}).to_excel(book, sheet_name="source", index=False)
+            for name, table in tables.items():
+                table.to_excel(book, sheet_name=name[:31], index=False)
+    written.append(folder / f"{stem}.xlsx")
+    for name, frame in (shapes or {}).items():  # RFC 7946: longitude/latitude (WGS 84), ~10 cm precision
+        with atomic_path(folder / f"{stem}_{name}.geojson") as tmp:
+            frame.to_crs("EPSG:4326").to_file(tmp, driver="GeoJSON", layer=f"{stem}_{name}", RFC7946="YES",
+                                              COORDINATE_PRECISION=6)
+        written.append(folder / f"{stem}_{name}.geojson")
+    return written

@@ -1,0 +1,27 @@
+"""Figures that meet the house rules: title, axis labels, a source line, and alt text.
+
+- :mod:`.style` — the palette, the sequential colour map, the interactive-chart marker (constants);
+- :mod:`.static` — matplotlib figures: :func:`finish` titles a figure and stamps its source line
+  (which says "demo data, synthetic" where the numbers are generated), :func:`show` displays it with
+  alt text (an ``<img alt=...>`` inside a ``<figure>`` in the book and in JupyterLab);
+- :mod:`.interactive` — Vega-Lite charts rendered in the browser, with a text alternative.
+
+``finish``, ``show``, ``use_style`` and ``AccessibleFigure`` are importable from here; the plotting
+libraries load on first use, so importing the package stays cheap.
+"""
+
+import importlib
+
+from playbook.figures.style import PALETTE, SEQUENTIAL, VEGA_MARKER
+
+_STATIC = ("AccessibleFigure", "finish", "show", "use_style")
+
+__all__ = ["PALETTE", "SEQUENTIAL", "VEGA_MARKER", *_STATIC, "interactive", "static"]
+
+
+def __getattr__(name: str):
+    if name in _STATIC:
+        return getattr(importlib.import_module("playbook.figures.static"), name)
+    if name in ("interactive", "static"):
+        return importlib.import_module(f"playbook.figures.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,31 @@
+"""The common database in one call: collect the tables, apply the disclosure rules, write the release.
+
+:func:`publish` is what ``python -m playbook publish`` runs and what notebook 50 narrates.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from playbook.privacy import RULES, Policy
+from playbook.publish import collect
+from playbook.publish import postgres as pg
+from playbook.publish import release as rel
+
+
+def publish(out: Path | None, *, postgres: str | None = None, release: str | None = None, spec: Path | None = None,
+            rules: Path = RULES, draws: int = 200, seed: int = 2021, radius_km: float = 50.0) -> dict:
+    """Collect, protect and write the release (files and/or PostgreSQL); return a summary."""
+    policy = Policy.from_yaml(rules)
+    specs, metadata = collect.collect(spec, draws=draws, seed=seed, radius_km=radius_km)
+    release = release or f"{date.today():%Y.%m.%d}-{metadata['spec_hash'][:8]}"
+    metadata |= {"release": release, "disclosure_threshold": policy.threshold,
+                 "disclosure_min_respondents": policy.min_respondents, "disclosure_rounding_base": policy.rounding_base}
+    tables, report = rel.protect_tables(specs, policy)
+    summary = {"release": release, "tables": len(tables), "suppressed_cells": len(report)}
+    if out is not None:
+        summary["out"] = str(rel.write_release(tables, report, out, metadata=metadata, views=collect.VIEWS))
+    if postgres:
+        summary["postgres"] = pg.load(tables, report, postgres, release=release, metadata=metadata)
+    return summary

@@ -1,0 +1,259 @@
+"""Read Statistics Canada Census Profile comprehensive downloads as published (2021 and 2016).
+
+:func:`extract` takes the files the analyst downloaded — the ``.zip`` itself (read inside, never
+unpacked to disk), its ``CSV_data.csv`` or the ``TAB`` variant, 2021 or 2016 layout — and returns
+one row per geography with the requested characteristics::
+
+    extract(["98-401-X2021006_eng_CSV.zip"], [1, 6, 345], level="Dissemination area", rates=True)
+
+Columns ``DGUID, ALT_GEO_CODE, GEO_LEVEL, GEO_NAME`` (text: codes keep their leading zeros), then
+``c<ID>`` (``C1_COUNT_TOTAL``; the 2016 "Total - Sex" column) and, with ``rates=True``, ``r<ID>``
+(``C10_RATE_TOTAL``; 2016 files have no rate column, so ``r<ID>`` is empty there). Values are floats;
+suppressed or not-applicable cells (symbols ``x``, ``F``, ``..``, ``...``) are NaN, never 0.
+Rows come in the order geographies first appear; several paths (the regional DA files) are read as
+one. Every selected id's ``CHARACTERISTIC_NAME`` is checked against the versioned mapping
+(``specs/census_2021.yml``, ``specs/census_2016.yml``) because ids change between census years.
+
+Results are cached as Parquet under ``data/cache/census/``, keyed by each file's path, size and
+modification time (not a checksum of its bytes: hashing a 2.6 GB file costs a full read, which is
+what the cache exists to avoid; a file replaced in place gets a new mtime), the selection, and
+the content of the mapping files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from os import PathLike
+from pathlib import Path
+
+import pandas as pd
+
+from playbook.errors import PlaybookError
+from playbook.io import read_yaml
+from playbook.paths import ROOT, specs_dir
+from playbook.sources.census.format import SYMBOLS
+from playbook.sources.census.layout import Layout, Source, detect, sources
+from playbook.sources.census.stream import levels, scan
+
+GEO_COLUMNS = ["DGUID", "ALT_GEO_CODE", "GEO_LEVEL", "GEO_NAME"]
+#: Symbols that mean "no value" (``E`` and ``r`` qualify a value that is kept).
+NO_VALUE = {"x", "F", "..", "..."}
+#: Bump when the output of :func:`extract` changes, to invalidate old caches.
+CACHE_VERSION = 1
+_FOOTNOTE = re.compile(r"(\s*\(\d+\))+\s*$")
+
+
+def cache_dir() -> Path:
+    """Where extracts are cached (``data/cache/census``, ignored by git)."""
+    return ROOT / "data" / "cache" / "census"
+
+
+def clean_name(name: str) -> str:
+    """A characteristic name without its indentation and footnote numbers: ``"  Immigrants (81)"``
+    -> ``"Immigrants"``."""
+    return " ".join(_FOOTNOTE.sub("", str(name)).split())
+
+
+def spec_path(year: int) -> Path:
+    """The mapping file for a census year."""
+    return specs_dir() / f"census_{year}.yml"
+
+
+@cache
+def load_spec(year: int) -> dict[int, dict]:
+    """The versioned mapping for ``year``: characteristic id -> ``{indicator, name, role, ...}``."""
+    path = spec_path(year)
+    if not path.is_file():
+        return {}
+    doc = read_yaml(path) or {}
+    chars = doc.get("characteristics")
+    if not isinstance(chars, dict):
+        raise PlaybookError("no 'characteristics' mapping", path=path, field="characteristics",
+                            expected="id: {indicator, name, role}")
+    out = {}
+    for cid, entry in chars.items():
+        missing = {"indicator", "name", "role"} - set(entry or {})
+        if missing:
+            raise PlaybookError(f"entry lacks {sorted(missing)}", path=path, field=str(cid),
+                                expected="indicator, name, role")
+        if entry["role"] not in ("numerator", "denominator", "value"):
+            raise PlaybookError(f"role '{entry['role']}'", path=path, field=str(cid),
+                                expected="numerator, denominator or value")
+        out[int(cid)] = dict(entry)
+    return out
+
+
+def parse_ids(ids: str | Iterable[int | str]) -> list[int]:
+    """``"1,6,345"`` or ``[1, 6, 345]`` -> ``[1, 6, 345]`` (order kept, duplicates dropped)."""
+    items = ids.split(",") if isinstance(ids, str) else list(ids)
+    out: list[int] = []
+    for item in items:
+        text = str(item).strip()
+        if not text.isdigit():
+            raise PlaybookError(f"'{text}' is not a characteristic id", field="ids",
+                                expected="positive whole numbers such as 1,6,345")
+        if int(text) not in out:
+            out.append(int(text))
+    if not out:
+        raise PlaybookError("no characteristic id given", field="ids", expected="at least one id such as 1")
+    return out
+
+
+def _numbers(rows: pd.DataFrame, value: str, symbol: str, src: Source, layout: Layout) -> pd.Series:
+    """Parse a value column: numbers stay, known symbols (in the value or SYMBOL cell) become NaN."""
+    raw = rows[value].fillna("").str.strip()
+    sym = rows[symbol].fillna("").str.strip()
+    known = raw.isin(list(SYMBOLS)) | raw.eq("")
+    numbers = pd.to_numeric(raw.where(~known), errors="coerce")
+    bad = ~known & numbers.isna()
+    bad_symbol = ~sym.isin(list(SYMBOLS) + [""])
+    for mask, what, shown, expected in (
+        (bad, value, raw, "a number, an empty cell or a symbol (x, F, .., ..., E)"),
+        (bad_symbol, "SYMBOL", sym, f"one of {sorted(SYMBOLS)} or empty"),
+    ):
+        if mask.any():
+            first = rows[mask].iloc[0]
+            line = int(first["LINE"])
+            raise PlaybookError(f"'{shown[mask].iloc[0]}' for characteristic {first['CID']} of {first['GEO_NAME']}",
+                                path=src.label, row=line, field=_field(what, layout), expected=expected)
+    return numbers.mask(sym.isin(list(NO_VALUE)))
+
+
+def _field(what: str, layout: Layout) -> str:
+    names = {"VAL": "C1_COUNT_TOTAL", "RATE": "C10_RATE_TOTAL"} if layout.year == 2021 else {"VAL": "Total - Sex"}
+    return names.get(what, what)
+
+
+def _check_names(rows: pd.DataFrame, ids: list[int], src: Source, layout: Layout) -> None:
+    if not layout.is_profile:
+        return
+    spec = load_spec(layout.year)
+    first = rows.drop_duplicates("CID")
+    for _, row in first.iterrows():
+        expected = spec.get(int(row["CID"]), {}).get("name")
+        found = clean_name(row["CNAME"])
+        if expected is not None and clean_name(expected) != found:
+            raise PlaybookError(
+                f"characteristic {row['CID']} is named '{found}'", path=src.label,
+                row=int(row["LINE"]), field="CHARACTERISTIC_NAME",
+                expected=f"'{clean_name(expected)}' ({spec_path(layout.year).name}; ids change between census years)",
+            )
+
+
+def _read_one(src: Source, ids: list[int], level: str | None, rates: bool,
+              members: dict[str, str] | None, progress: bool | None) -> tuple[pd.DataFrame, Layout]:
+    layout = detect(src)
+    rows = scan(src, layout, ids, level=level, rates=rates, members=members, progress=progress)
+    if rows.empty:
+        if level is not None:
+            found = levels(src, layout)
+            raise PlaybookError(f"no geography at level '{level}'", path=src.label, field="GEO_LEVEL",
+                                expected="one of " + ", ".join(f"'{v}'" for v in found))
+        raise PlaybookError(f"none of the characteristics {ids} is in the file", path=src.label,
+                            field="CHARACTERISTIC_ID", expected="ids of this census year's profile")
+    present = set(rows["CID"].astype(int))
+    absent = [i for i in ids if i not in present]
+    if absent:
+        raise PlaybookError(f"characteristic {absent[0]} is not in the file", path=src.label, field="CHARACTERISTIC_ID",
+                            expected=f"a CHARACTERISTIC_ID of the {layout.year} file (ids differ between census years; "
+                            f"see {spec_path(layout.year).name})")
+    _check_names(rows, ids, src, layout)
+    rows["value"] = _numbers(rows, "VAL", "VSYM", src, layout)
+    rows["rate"] = _numbers(rows, "RATE", "RSYM", src, layout) if rates else float("nan")
+    rows["source"] = src.label
+    rows["YEAR"] = str(layout.year)
+    rows["DGUID"] = rows["key"]
+    return rows, layout
+
+
+def _pivot(rows: pd.DataFrame, ids: list[int], rates: bool) -> pd.DataFrame:
+    rows = rows.drop_duplicates(["key", "CID", "value", "rate"])  # the same geography in two regional files
+    dup = rows.duplicated(["key", "CID"])
+    if dup.any():
+        first = rows[dup].iloc[0]
+        raise PlaybookError(f"geography {first['key']} has characteristic {first['CID']} twice, with different values",
+                            path=first["source"], field="CHARACTERISTIC_ID",
+                            expected="one row per geography and characteristic")
+    rows = rows.assign(CID=rows["CID"].astype(int))
+    order = pd.unique(rows["key"])
+    geo = rows.drop_duplicates("key").set_index("key")[GEO_COLUMNS].astype("string")
+    if (rows["YEAR"] != "2021").all():
+        geo["DGUID"] = pd.NA  # the 2016 layout has no DGUID (key = GEO_CODE (POR) | GEO_LEVEL)
+    parts = [geo]
+    values = rows.pivot(index="key", columns="CID", values="value").reindex(columns=ids)
+    parts.append(values.rename(columns=lambda i: f"c{i}"))
+    if rates:
+        r = rows.pivot(index="key", columns="CID", values="rate").reindex(columns=ids)
+        parts.append(r.rename(columns=lambda i: f"r{i}"))
+    out = pd.concat(parts, axis=1).reindex(order).reset_index(drop=True)
+    value_cols = [c for c in out.columns if c not in GEO_COLUMNS]
+    out[value_cols] = out[value_cols].astype("float64")
+    out.columns.name = None
+    return out
+
+
+def _cache_key(paths: Sequence[Path], ids: list[int], level, rates, members) -> str:
+    stats = []
+    for p in paths:
+        st = p.stat()
+        stats.append([str(p.resolve()), st.st_size, st.st_mtime_ns])
+    specs = [spec_path(y).read_text(encoding="utf-8") if spec_path(y).is_file() else "" for y in (2016, 2021)]
+    blob = json.dumps([CACHE_VERSION, stats, ids, level, rates, sorted((members or {}).items()), specs])
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def extract(
+    paths: str | PathLike | Sequence[str | PathLike],
+    ids: str | Iterable[int | str],
+    *,
+    level: str | None = None,
+    rates: bool = False,
+    members: dict[str, str | int] | None = None,
+    cache: bool = True,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """One row per geography with characteristics ``ids`` from Census Profile files ``paths``.
+
+    ``level`` keeps one ``GEO_LEVEL`` (``"Census subdivision"``; 2016 files write a number).
+    ``members`` fixes the other dimensions of a 2016 data table (``{"Census year": 2}``; default:
+    member 1 of each). ``progress`` forces the byte progress bar on or off (default: on for files
+    over 50 MB). Raises :class:`~playbook.errors.PlaybookError` naming file, row and what was
+    expected for a bad file.
+    """
+    path_list = [Path(paths)] if isinstance(paths, (str, PathLike)) else [Path(p) for p in paths]
+    if not path_list:
+        raise PlaybookError("no file given", field="paths", expected="one or more Census Profile files")
+    ids = parse_ids(ids)
+    members = {k: str(v) for k, v in (members or {}).items()}
+    srcs = sources(path_list)
+    target = cache_dir() / f"{_cache_key(path_list, ids, level, rates, members)}.parquet"
+    if cache and target.is_file():
+        return pd.read_parquet(target)
+    frames, years = [], set()
+    for src in srcs:
+        rows, layout = _read_one(src, ids, level, rates, members, progress)
+        frames.append(rows)
+        years.add(layout.year)
+    if len(years) > 1:
+        raise PlaybookError(f"files from census years {sorted(years)} given together", field="paths",
+                            expected="files of one census year (extract each year separately, then compare)")
+    out = _pivot(pd.concat(frames, ignore_index=True), ids, rates)
+    if cache:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".part")
+        out.to_parquet(tmp, index=False)
+        tmp.replace(target)
+    return out
+
+
+def by_indicator(extracted: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rename ``c<ID>`` columns to the indicator names of the ``year`` mapping, so that a 2016 and
+    a 2021 extract line up column by column (ids differ, indicators do not)."""
+    spec = load_spec(year)
+    names = {f"c{cid}": entry["indicator"] for cid, entry in spec.items()}
+    names |= {f"r{cid}": f"{entry['indicator']}_rate" for cid, entry in spec.items()}
+    return extracted.rename(columns=names)

@@ -1,0 +1,107 @@
+"""The whole bilingual book builds with warnings as errors, executing every notebook (the promise
+of `make book`), and the two editions mirror each other."""
+
+import html as htmllib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from playbook.book import translate
+from tests.book.test_translate import pending_pages
+from tests.conftest import pages
+
+pytestmark = pytest.mark.slow
+
+
+def front(site: Path, lang: str) -> str:
+    redirect = (site / lang / "index.html").read_text(encoding="utf-8")
+    target = re.search(r'url=([^"]+)"', redirect).group(1)
+    return (site / lang / target).read_text(encoding="utf-8")
+
+
+def article_paragraphs(page: str) -> list[str]:
+    body = page.split('<article class="bd-article">', 1)[-1].split("</article>", 1)[0]
+    body = re.sub(r'<div class="cell_output.*?</div>\s*</div>', "", body, flags=re.S)
+    paragraphs = re.findall(r"<p>(.*?)</p>", body, flags=re.S)
+    return [htmllib.unescape(re.sub(r"<[^>]+>", "", p)).strip() for p in paragraphs]
+
+
+ENGLISH = {"the", "and", "of", "to", "is", "are", "with", "that", "for", "this", "which", "from"}
+FRENCH = {"le", "la", "les", "et", "des", "du", "est", "sont", "avec", "que", "pour", "dans", "une", "qui"}
+
+
+def looks_english(text: str) -> bool:
+    words = re.findall(r"[a-zà-ÿ']+", text.lower())
+    return len(words) >= 6 and sum(w in ENGLISH for w in words) > 2 * sum(w in FRENCH for w in words)
+
+
+def test_landing_page_offers_both_editions(site):
+    landing = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="en/index.html"' in landing and 'href="fr/index.html"' in landing
+
+
+def test_front_page_says_what_the_playbook_is_and_that_data_is_synthetic(site):
+    english = front(site, "en")
+    assert "Data-Driven Insights" in english and "synthetic" in english
+    french = front(site, "fr")
+    assert "Guide sur les renseignements axés sur les données" in french and "synthétiques" in french
+
+
+def test_getting_started_is_rendered_with_its_figure_and_alt_text(site):
+    for lang, source in (("en", "Source: Statistics Canada, Table 98-10-0002-01"),
+                         ("fr", "Source\u00a0: Statistique Canada, tableau 98-10-0002-01")):
+        page = (site / lang / "notebooks" / "00-getting-started.html").read_text(encoding="utf-8")
+        assert "Traceback" not in page
+        images = re.findall(r'<img src="data:image/png;base64,[^"]+" alt="([^"]+)"', page)
+        assert images and all(len(alt) > 40 for alt in images)
+        assert source in htmllib.unescape(page)
+
+
+def test_introduction_is_rendered(site):
+    page = (site / "en" / "book" / "introduction" / "index.html").read_text(encoding="utf-8")
+    assert "How to read, run and adapt it" in page
+
+
+def test_editions_have_the_same_pages_and_code(site):
+    en, fr = pages(site / "en"), pages(site / "fr")
+    assert en == fr
+    for page in (p for p in en if p.startswith("notebooks/")):
+        code = [re.findall(r'<div class="cell_input.*?<pre>(.*?)</pre>', (site / lang / page).read_text(encoding="utf-8"),
+                           flags=re.S) for lang in ("en", "fr")]
+        assert code[0] and code[0] == code[1], page
+
+
+def test_language_switcher_round_trips_on_every_page(site):
+    for lang, other in (("en", "fr"), ("fr", "en")):
+        for page in pages(site / lang):
+            text = (site / lang / page).read_text(encoding="utf-8")
+            link = re.search(r'class="btn btn-sm playbook-language-switch" href="([^"]+)"', text)
+            assert link, f"{lang}/{page}: no language switcher"
+            target = (site / lang / page).parent / link.group(1)
+            assert target.resolve() == (site / other / page).resolve(), f"{lang}/{page} -> {link.group(1)}"
+
+
+def test_french_pages_have_no_english_paragraph(site):
+    pending = pending_pages()
+    for page in pages(site / "fr"):
+        if page.removesuffix(".html") in pending:
+            continue
+        english = [p for p in article_paragraphs((site / "fr" / page).read_text(encoding="utf-8")) if looks_english(p)]
+        assert not english, f"fr/{page} still has English: {english[:2]}"
+
+
+def test_french_tables_use_french_number_formats(site):
+    page = (site / "fr" / "notebooks" / "00-getting-started.html").read_text(encoding="utf-8")
+    assert "14\u202f223\u202f940" in page  # Ontario, rounded to a multiple of 5
+    assert re.search(r"\d+,\d\u00a0%", page)
+
+
+def test_catalogues_are_in_step_with_the_sources(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    shutil.copytree(root / "locales", tmp_path / "locales")
+    translate.update("fr", root, tmp_path / "locales")
+    pending = pending_pages()
+    stale = [s for s in translate.status("fr", tmp_path / "locales") if s.missing and s.page not in pending]
+    assert not stale, f"English text changed without its French translation: {stale}"
