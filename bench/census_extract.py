@@ -37,12 +37,13 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from playbook.codes import dguid_prefix  # noqa: E402
 from playbook.sources import census  # noqa: E402
 from playbook.sources.census import load_spec  # noqa: E402
 from playbook.sources.census.format import HEADER_2021, UNIQUE_HEADER_2021, write_profile_2021  # noqa: E402
 
 N_CHARS = 2600
-#: The 28 EVI characteristics (contract C1) and two more: 30 in all.
+#: The 28 EVI characteristics (specs/census_2021.yml) and two more: 30 in all.
 IDS = sorted(load_spec(2021)) + [2, 1414]
 ROW_BYTES = 158  # about, for sizing
 
@@ -66,7 +67,7 @@ def chunk_lines(first_geo: int, n_geo: int, seed: int) -> list[str]:
     rng = np.random.default_rng(seed)
     n = n_geo * N_CHARS
     daid = (10010000 + first_geo + np.arange(n_geo)).astype(str).astype(object)
-    prefix = ('2021,"2021S0512' + daid + '","' + daid + '","Dissemination area","' + daid
+    prefix = ('2021,"' + dguid_prefix("Dissemination area") + daid + '","' + daid + '","Dissemination area","' + daid
               + '",3.1,4.3,"00000",')
     cid = np.arange(1, N_CHARS + 1)
     names = _names()
@@ -75,7 +76,7 @@ def chunk_lines(first_geo: int, n_geo: int, seed: int) -> list[str]:
     men = rng.integers(0, 2500, n).astype(str).astype(object)
     rates = _tenths(rng.integers(0, 1000, n))
     values = (counts + ',"",' + men + ',"",' + men + ',"",' + rates + ',"",' + rates + ',"",' + rates + ',""')
-    suppressed = rng.random(n) < 0.01  # every value empty, symbol x (C1 empty: the line goes on with ,"x")
+    suppressed = rng.random(n) < 0.01  # every value empty, symbol x (C1_COUNT_TOTAL empty: the line goes on with ,"x")
     values = np.where(suppressed, ',"x",,"x",,"x",,"x",,"x",,"x"', values)
     lines = np.repeat(prefix, N_CHARS) + np.tile(mid, n_geo) + values
     return lines.tolist()

@@ -23,6 +23,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from playbook.codes import dguid_prefix
 from playbook.index import build, uncertainty
 from playbook.index.uncertainty import design, inputs, run_spec
 from tests.index.reference import build_pandas
@@ -45,7 +46,7 @@ def synthetic(units: int = UNITS, seed: int = 0) -> tuple[dict, pd.DataFrame]:
                          "weight": 1 + k % 3})
             k += 1
         dims.append({"id": f"d{p}", "weight": 1, "indicators": inds})
-    data = pd.DataFrame({"DGUID": [f"2021S0512{i:08d}" for i in range(units)], **columns})
+    data = pd.DataFrame({"DGUID": [f"{dguid_prefix('Dissemination area')}{i:08d}" for i in range(units)], **columns})
     spec = {"id": "bench", "unit_id": "DGUID", "min_coverage": 0.5, "dimensions": dims}
     return spec, data
 

@@ -1,6 +1,6 @@
 """Indicators: numerators and denominators turned into rates, as declared in an index spec (YAML).
 
-Each indicator of ``specs/evi.yml`` declares where its values come from (contract C5)::
+Each indicator of ``specs/evi.yml`` declares where its values come from (its ``source``)::
 
     source: {census: {numerator: [340], denominator: 335}}   # 100 * sum(numerators) / denominator
     source: {census_value: 6}                                # the published value, as is
@@ -24,12 +24,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from playbook.codes import census_id
 from playbook.errors import PlaybookError
 from playbook.io import read_yaml
 from playbook.paths import specs_dir
 
 #: Census characteristic of the 2021 population (used for population-weighted roll-ups).
-POPULATION_ID = 1
+POPULATION_ID = census_id("population")
 SOURCE_KINDS = ("census", "census_value", "area_file")
 
 

@@ -1,4 +1,5 @@
-"""Files in and out: outputs appear whole or not at all; YAML is parsed once per file version."""
+"""Files in and out: outputs appear whole or not at all; YAML is parsed once per file version;
+what a reader found is checked the same way everywhere (:func:`require_columns`, :func:`numbers`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import yaml
+
+from playbook.errors import PlaybookError
 
 #: libyaml's loader when PyYAML was built with it (about 10x faster), else the pure-Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -67,3 +72,41 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def require_columns(columns, required, *, path: str | os.PathLike, expected: str) -> None:
+    """Raise a :class:`PlaybookError` naming the first of ``required`` absent from ``columns`` (the
+    header, row 1), with ``expected`` describing the file's layout."""
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise PlaybookError(f"column(s) {', '.join(map(str, missing))} missing", path=path, row=1, field=missing[0],
+                            expected=expected)
+
+
+def numbers(
+    values: pd.Series,
+    *,
+    path: str | os.PathLike,
+    field: str,
+    expected: str,
+    blanks: tuple[str, ...] = ("",),
+    required: bool = False,
+    minimum: float | None = None,
+    noun: str = "a number",
+    first_row: int = 2,
+) -> pd.Series:
+    """A column read as text, as ``float64``: empty cells (any of ``blanks``, or missing) become NaN,
+    or are refused when ``required``; anything else that is not a number, or is below ``minimum``,
+    raises a :class:`PlaybookError` naming its row (``first_row`` is the file row of the first value:
+    2 below a header) and field."""
+    text = values.astype("string").str.strip()
+    blank = text.isna() | text.isin(list(blanks))
+    parsed = pd.to_numeric(text.mask(blank), errors="coerce").astype("float64")
+    bad = (parsed.isna() & ~blank) | (blank if required else False)
+    if minimum is not None:
+        bad |= parsed.lt(minimum)
+    if bad.any():
+        row = int(np.flatnonzero(np.asarray(bad, dtype=bool))[0])
+        raise PlaybookError(f"'{values.iloc[row]}' is not {noun}", path=path, row=row + first_row, field=field,
+                            expected=expected)
+    return parsed

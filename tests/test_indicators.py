@@ -1,4 +1,4 @@
-"""playbook.indicators: rates from numerators and denominators, as declared in the spec (contract C5)."""
+"""playbook.indicators: rates from numerators and denominators, as declared in the spec (each indicator's ``source``)."""
 
 import math
 

@@ -5,8 +5,8 @@ written by :func:`playbook.sources.census.format.write_profile_2021`, and a ``RE
 notice) and the demo geographic attribute file (:mod:`playbook.demo.geofile`).
 
 Rows: Canada, the 13 provinces and territories, 293 census divisions, 5,161 census subdivisions,
-319 PEI dissemination areas and the CMAs/CAs whose core CSD is known. Characteristics: the EVI set
-(contract C1) plus the age and dwelling rows around it, with their real names, indentation and
+319 PEI dissemination areas and the CMAs/CAs whose core CSD is known. Characteristics: the EVI's
+characteristics (``specs/census_2021.yml``) plus the age and dwelling rows around it, with their real names, indentation and
 footnote numbers. IDs 1-7 are real (table 98-10-0002); everything else is synthetic
 (:mod:`playbook.demo.model`), randomly rounded to base 5 as Statistics Canada does, suppressed
 (``x``) where the population is under 40 and income where there are under 40 households.
@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from playbook.codes import census_ids
 from playbook.demo import geofile, levels, model, zipfiles
 from playbook.sources import datasets
 from playbook.sources.census.format import UNIQUE_HEADER_2021, VALUE_COLUMNS_2021, write_profile_2021
@@ -29,37 +30,8 @@ ZIP_NAME = "98-401-X2021_demo_eng_CSV.zip"
 MEMBER = "98-401-X2021_demo_English_CSV_data.csv"
 RELATIVE = Path("demo") / "census" / ZIP_NAME
 
-#: Characteristics of contract C1 (the EVI inputs).
-C1_IDS = [
-    1,
-    6,
-    7,
-    8,
-    14,
-    15,
-    24,
-    27,
-    28,
-    29,
-    50,
-    51,
-    243,
-    335,
-    340,
-    345,
-    383,
-    387,
-    1402,
-    1403,
-    1527,
-    1529,
-    1536,
-    1998,
-    1999,
-    2223,
-    2227,
-    2230,
-]
+#: The EVI's census characteristics: the ids of ``specs/census_2021.yml``.
+EVI_IDS = census_ids(2021)
 #: Real characteristics (from table 98-10-0002).
 REAL_IDS = {
     1: "population_2021",
@@ -70,8 +42,8 @@ REAL_IDS = {
     6: "density_km2",
     7: "land_area_km2",
 }
-#: Every characteristic written: C1 plus the rest of the real rows and of the age tree.
-IDS = sorted(set(C1_IDS) | set(REAL_IDS) | {9, 13, 25, 26})
+#: Every characteristic written: the EVI's plus the rest of the real rows and of the age tree.
+IDS = sorted(set(EVI_IDS) | set(REAL_IDS) | {9, 13, 25, 26})
 #: Count characteristic -> the "Total" row its percentage is taken of.
 TOTAL_OF = {
     8: 8,
@@ -265,6 +237,6 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
 
 
 def c1_names_match() -> dict[int, str]:
-    """The names of the C1 characteristics in the real list (for the data dictionary and checks)."""
+    """The names of the EVI's characteristics in the real list (for the data dictionary and checks)."""
     names = characteristic_names()
-    return {cid: re.sub(r"\s+", " ", names.loc[cid, "name"]).strip() for cid in C1_IDS}
+    return {cid: re.sub(r"\s+", " ", names.loc[cid, "name"]).strip() for cid in EVI_IDS}

@@ -12,9 +12,6 @@ def _run(args) -> int:
     written = demo.generate_all(out, seed=args.seed)
     for path in written:
         print(i18n.t("demo_written", args.lang, path=path, size=i18n.format_number(path.stat().st_size / 1024, args.lang)))
-    skipped = sorted(set(demo.GENERATORS) - {m.__name__ for m in demo.available()})
-    if skipped:
-        print(i18n.t("demo_skipped", args.lang, modules=", ".join(skipped)))
     return 0
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from playbook.codes import dguid
 from playbook.demo import geography, zipfiles
 from playbook.geo.attributes import COLUMNS_2021, ENCODING
 
@@ -73,15 +74,15 @@ def attribute_rows(geo: dict, geos: pd.DataFrame) -> pd.DataFrame:
     member = c["cmauid"].notna()
     out = pd.DataFrame("", index=units.index, columns=COLUMNS_2021, dtype=object)
     out["PRUID_PRIDU"] = units["pruid"]
-    out["PRDGUID_PRIDUGD"] = "2021A0002" + units["pruid"]
+    out["PRDGUID_PRIDUGD"] = dguid("Province", units["pruid"])
     out["PRENAME_PRANOM"] = pr["name_en"]
     out["PRFNAME_PRFNOM"] = pr["name_fr"]
     out["PRNAME_PRNOM"] = np.where(pr["name_en"] == pr["name_fr"], pr["name_en"], pr["name_en"] + " / " + pr["name_fr"])
     out["PREABBR_PRAABBREV"] = units["pruid"].map({k: v[0] for k, v in ABBREVIATIONS.items()})
     out["PRFABBR_PRFABBREV"] = units["pruid"].map({k: v[1] for k, v in ABBREVIATIONS.items()})
     out["CDUID_DRIDU"] = units["cduid"]
-    out["CDDGUID_DRIDUGD"] = "2021A0003" + units["cduid"]
-    out["CDNAME_DRNOM"] = ("2021A0003" + units["cduid"]).map(cd_names)
+    out["CDDGUID_DRIDUGD"] = dguid("Census division", units["cduid"])
+    out["CDNAME_DRNOM"] = out["CDDGUID_DRIDUGD"].map(cd_names)
     out["CSDUID_SDRIDU"] = units["csduid"]
     out["CSDDGUID_SDRIDUGD"] = c["DGUID"]
     out["CSDNAME_SDRNOM"] = c["name"]
@@ -89,7 +90,7 @@ def attribute_rows(geo: dict, geos: pd.DataFrame) -> pd.DataFrame:
     out["SACCODE_CSSCODE"] = np.where(member, c["cmauid"], sac.map(SAC_CODES))
     cma_dguid = c["cmauid"].map(cmas["cma_dguid"])
     out["CMAPUID_RMRPIDU"] = np.where(member, units["pruid"] + c["cmauid"], "")
-    out["CMAPDGUID_RMRPIDUGD"] = np.where(member, "2021S0506" + units["pruid"] + c["cmauid"], "")
+    out["CMAPDGUID_RMRPIDUGD"] = np.where(member, dguid("Census metropolitan area part", units["pruid"] + c["cmauid"]), "")
     out["CMAUID_RMRIDU"] = c["cmauid"].fillna("")
     out["CMADGUID_RMRIDUGD"] = cma_dguid.fillna("")
     out["CMANAME_RMRNOM"] = c["cmauid"].map(cmas["cma_name"]).fillna("")

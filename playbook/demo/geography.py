@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from playbook.geo.hierarchy import PROVINCES
+from playbook.codes import PROVINCES, TERRITORIES
 from playbook.sources import datasets
 from playbook.sources.population import read_population_counts
 
@@ -39,7 +39,6 @@ SAC_TYPES = {
 #: Remoteness score (0 = metropolitan core, 1 = most remote) given to each SAC type.
 SAC_REMOTENESS = {1: 0.0, 2: 0.15, 3: 0.25, 4: 0.4, 5: 0.6, 6: 0.78, 7: 0.92, 8: 0.95}
 
-TERRITORIES = ("60", "61", "62")
 _RESERVE_NAME = r"\s\d+[A-Z]?(?:-\d*[A-Z]*\d*)?(?:\s\(Part\))?$"
 
 

@@ -1,6 +1,6 @@
 """The synthetic area file of internet access, use and skills, calibrated to real provincial figures.
 
-Writes ``demo/internet/area_internet_2021_synthetic.csv`` (contract C2: one row per geography of the
+Writes ``demo/internet/area_internet_2021_synthetic.csv`` (the area file: one row per geography of the
 demo profile; ``DGUID, GEO_LEVEL`` and five percentages), ``calibration_2021.csv`` (every target
 with the value the generator reached) and a ``README.md`` notice.
 

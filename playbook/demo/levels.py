@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from playbook.codes import dguid
 from playbook.demo import geography
 
 #: Real columns of table 98-10-0002 carried on every row (summed for CMAs/CAs, split for DAs).
@@ -49,7 +50,7 @@ def geographies(geo: dict, leaf: pd.DataFrame, columns: list[str]) -> pd.DataFra
     )
     cd = _sum_by(leaf, "cduid", columns)
     cd = cd.assign(
-        DGUID="2021A0003" + cd["cduid"],
+        DGUID=dguid("Census division", cd["cduid"]),
         pruid=cd["cduid"].str[:2],
         ALT_GEO_CODE=cd["cduid"],
         GEO_LEVEL="Census division",
@@ -59,14 +60,14 @@ def geographies(geo: dict, leaf: pd.DataFrame, columns: list[str]) -> pd.DataFra
     pr = _sum_by(leaf, "pruid", columns)
     territory = pr["pruid"].isin(geography.TERRITORIES)
     pr = pr.assign(
-        DGUID="2021A0002" + pr["pruid"],
+        DGUID=dguid("Province", pr["pruid"]),
         ALT_GEO_CODE=pr["pruid"],
         GEO_LEVEL=np.where(territory, "Territory", "Province"),
         rank=1,
     )
     blocks.append(pr)
     canada = _sum_by(leaf, "country", columns).drop(columns="country")
-    blocks.append(canada.assign(DGUID="2021A000011124", ALT_GEO_CODE="01", GEO_LEVEL="Country", rank=0))
+    blocks.append(canada.assign(DGUID=dguid("Country"), ALT_GEO_CODE="01", GEO_LEVEL="Country", rank=0))
     cma = _sum_by(leaf.dropna(subset=["cmauid"]), "cmauid", columns).merge(
         geo["cma"][["cma_dguid", "cmauid", "cma_name", "cma_type"]], on="cmauid"
     )

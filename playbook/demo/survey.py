@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from playbook.codes import dguid, parse_dguid
 from playbook.demo.survey_files import NOTICE, spss_labels, write_gzip_csv
 from playbook.demo.zipfiles import write_zip
 from playbook.groups.composition import AGE_GROUPS, MARGINS, census_extract, compositions, demo_compositions
@@ -280,8 +281,8 @@ def _area_truth(areas: pd.DataFrame, intercepts: pd.Series, effects: np.ndarray)
     csd = areas[["DGUID", "pruid", "pop15"]].copy()
     csd["level"] = "Census subdivision"
     csd[OUTCOMES] = totals
-    cd = csd.assign(DGUID="2021A0003" + csd["DGUID"].str[9:13], level="Census division")
-    pr = csd.assign(DGUID="2021A0002" + csd["pruid"], level="Province")
+    cd = csd.assign(DGUID=dguid("Census division", parse_dguid(csd["DGUID"])["code"].str[:4]), level="Census division")
+    pr = csd.assign(DGUID=dguid("Province", csd["pruid"]), level="Province")
     frames = [csd]
     for frame in (cd, pr):
         keys = [frame["DGUID"], frame["level"], frame["pruid"]]

@@ -8,7 +8,7 @@ package reads its inputs and shapes its outputs:
 - :mod:`.compare` — the index built per level, variants with one choice changed, rank changes;
 - :mod:`.results` — roll-ups, urban/rural/remote classes, labelled tables, exports;
 - :mod:`.charts` — framework and context charts; :mod:`.method_charts` — the methods' charts;
-- :mod:`.maps` — choropleths of the index and its indicators;
+- :mod:`.maps` — the boundaries and options of the EVI maps (drawn by :func:`playbook.geo.maps.choropleth`);
 - :mod:`.explorer` — the interactive explorer (ipywidgets) and its static scenarios;
 - :mod:`.dictionary` — the data dictionary page generated from the spec;
 - :mod:`.cli` — ``python -m playbook evi ...``.
@@ -36,7 +36,6 @@ from playbook.evi.inputs import (
     resolve,
     source_line,
     summary_table,
-    weighted_mean,
 )
 
 SUBMODULES = ("charts", "cli", "compare", "dictionary", "explorer", "inputs", "maps", "method_charts", "results")
@@ -44,7 +43,7 @@ SUBMODULES = ("charts", "cli", "compare", "dictionary", "explorer", "inputs", "m
 __all__ = [
     "AREA_FILE", "IDENTITY", "LEVELS", "PROFILE", "SpecLike", "at_level", "count_columns", "dimension_labels",
     "effective_weights", "framework_table", "indicator_data", "indicator_labels", "rate_example", "read_inputs",
-    "resolve", "source_line", "summary_table", "weighted_mean", *SUBMODULES,
+    "resolve", "source_line", "summary_table", *SUBMODULES,
 ]
 
 

@@ -1,7 +1,8 @@
-"""Charts of the E-Vulnerability Index notebooks: each returns ``(figure, alt text)``.
+"""Charts of the E-Vulnerability Index notebooks: each returns a :class:`playbook.figures.Figure`
+(``.fig`` and ``.alt``), which displays itself with its alt text.
 
-Every chart follows the house rules (title, axis labels, source line, colour-blind-safe palette);
-display it with ``figures.show(fig, alt=alt)``. Labels come from ``playbook/i18n/evi.yml``.
+Every chart follows the house rules (title, axis labels, source line, colour-blind-safe palette).
+Labels come from ``playbook/i18n/evi.yml``.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def weights_chart(weights: pd.DataFrame, lang: str | None = None):
         low=weights.sort_values("share").iloc[0]["label"],
         low_share=format_percent(weights["share"].min(), lang),
     )
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def internet_use_by_age_chart(table: pd.DataFrame, lang: str | None = None):
@@ -93,7 +94,7 @@ def internet_use_by_age_chart(table: pd.DataFrame, lang: str | None = None):
         old_first=format_percent(wide.loc[AGE_GROUPS[-1], wide.columns.min()], lang),
         first=wide.columns.min(),
     )
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def seniors_by_province_chart(table: pd.DataFrame, year: int = 2022, lang: str | None = None):
@@ -138,7 +139,7 @@ def seniors_by_province_chart(table: pd.DataFrame, year: int = 2022, lang: str |
         gap_max=i18n_province(gap.idxmax(), lang),
         gap=i18n.format_number(gap.max(), lang, 1),
     )
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def broadband_trend_chart(table: pd.DataFrame, lang: str | None = None):
@@ -170,7 +171,7 @@ def broadband_trend_chart(table: pd.DataFrame, lang: str | None = None):
         fn_first=format_percent(wide.loc[first, "First Nations reserves"], lang),
         fn_last=format_percent(wide.loc[last, "First Nations reserves"], lang),
     )
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def broadband_rural_chart(table: pd.DataFrame, year: int = 2021, lang: str | None = None):
@@ -209,11 +210,11 @@ def broadband_rural_chart(table: pd.DataFrame, year: int = 2021, lang: str | Non
         high_value=format_percent(known.iloc[-1], lang),
         missing=", ".join(missing) or "—",
     )
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def i18n_province(pruid: str, lang: str | None = None) -> str:
     """The name of province or territory ``pruid`` in ``lang``."""
-    from playbook.geo.hierarchy import PROVINCES
+    from playbook.codes import province_name
 
-    return PROVINCES.loc[pruid, f"name_{i18n.language(lang)}"]
+    return province_name(pruid, lang)

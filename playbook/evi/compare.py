@@ -1,6 +1,6 @@
 """Building the EVI with the index engine and comparing the choices (the methods notebooks).
 
-:func:`build` runs the engine (``playbook.index``, contract C4) on one geography level;
+:func:`build` runs the index engine (``playbook.index``) on one geography level;
 :func:`variants` rebuilds it with one choice changed per variant (COINr's "regenerate");
 :func:`rank_changes` says how far each variant moves the ranks; :func:`top_areas` gives the most
 vulnerable areas with their names, scores and population, after disclosure control.
@@ -86,21 +86,19 @@ def top_areas(
     *,
     spec: SpecLike = None,
     lang: str | None = None,
-    threshold: int = privacy.DEFAULT_THRESHOLD,
-    rounding: int | None = 10,
+    policy: privacy.Policy | None = None,
 ) -> pd.DataFrame:
     """The ``n`` most vulnerable areas of ``data`` (ranks as in ``result``, so a subset of the areas
-    keeps its national ranks): name, province, population (after disclosure control:
-    populations under ``threshold`` suppressed, the others rounded), dimension scores, index, rank,
-    quintile. Labelled in ``lang``."""
+    keeps its national ranks): name, province, population (after disclosure control,
+    :func:`playbook.privacy.protect` under ``policy``, default ``specs/disclosure.yml``: populations
+    under the threshold suppressed with the row's scores, the others rounded), dimension scores,
+    index, rank, quintile. Labelled in ``lang``."""
     lang = i18n.language(lang)
     dims = dimension_labels(spec or result.spec.raw, lang)
     scores = result.scores.merge(data[["DGUID", "GEO_NAME", "pruid", "population"]], on="DGUID", how="inner")
     best = scores.dropna(subset=["rank"]).sort_values("rank").head(n)
-    table = privacy.protect(
-        best, counts=["population"], threshold=threshold, rounding=rounding, dependent=[*dims, "score"]
-    )
-    from playbook.geo.hierarchy import province_names
+    table = privacy.protect(best, counts=["population"], dependent=[*dims, "score"], policy=policy)
+    from playbook.codes import province_names
 
     table["pruid"] = province_names(table["pruid"], lang).to_numpy()
     names = {

@@ -15,47 +15,16 @@ from typing import Any
 import pandas as pd
 
 from playbook import i18n
+from playbook.codes import census_names
 from playbook.indicators import indicator_table, read_spec
 from playbook.paths import ROOT
 
 PAGE = ROOT / "book" / "evi" / "data-dictionary.md"
 
-#: Names of the 2021 characteristics the EVI uses (contract C1), as published in the Census Profile
-#: (CHARACTERISTIC_NAME, stripped, footnote numbers removed). Kept here, not read from another file,
-#: so the generated page depends only on the spec; the census reader checks the names in the data.
-CENSUS_NAMES_2021 = {
-    1: "Population, 2021",
-    6: "Population density per square kilometre",
-    7: "Land area in square kilometres",
-    8: "Total - Age groups of the population - 100% data",
-    14: "15 to 19 years",
-    15: "20 to 24 years",
-    24: "65 years and over",
-    27: "75 to 79 years",
-    28: "80 to 84 years",
-    29: "85 years and over",
-    50: "Total - Private households by household size - 100% data",
-    51: "1 person",
-    243: "Median total income of household in 2020 ($)",
-    335: "Total - LIM low-income status in 2020 for the population in private households - 100% data",
-    340: "In low income based on the Low-income measure, after tax (LIM-AT)",
-    345: "Prevalence of low income based on the Low-income measure, after tax (LIM-AT) (%)",
-    383: "Total - Knowledge of official languages for the total population excluding institutional residents"
-    " - 100% data",
-    387: "Neither English nor French",
-    1402: "Total - Indigenous identity for the population in private households - 25% sample data",
-    1403: "Indigenous identity",
-    1527: "Total - Immigrant status and period of immigration for the population in private households"
-    " - 25% sample data",
-    1529: "Immigrants",
-    1536: "2016 to 2021",
-    1998: "Total - Highest certificate, diploma or degree for the population aged 15 years and over"
-    " in private households - 25% sample data",
-    1999: "No certificate, diploma or degree",
-    2223: "Total - Population aged 15 years and over by labour force status - 25% sample data",
-    2227: "Not in the labour force",
-    2230: "Unemployment rate",
-}
+#: Names of the 2021 characteristics the EVI uses, as published in the Census Profile
+#: (CHARACTERISTIC_NAME, stripped, footnote numbers removed), from ``specs/census_2021.yml``, the
+#: mapping the census reader checks the names of the data against.
+CENSUS_NAMES_2021 = census_names(2021)
 
 
 def _census_ref(cid: int, names: dict[int, str]) -> str:

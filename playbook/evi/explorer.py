@@ -14,17 +14,18 @@ from typing import Any
 
 import pandas as pd
 
-from playbook import evi, figures, i18n
+from playbook import evi, i18n
+from playbook.codes import PROVINCES, dguid, province_name, pruid_of
 from playbook.errors import PlaybookError
-from playbook.geo.hierarchy import PROVINCES
 from playbook.i18n import t
 from playbook.indicators import read_spec
+from playbook.sources.boundaries import CSD_PROVINCES
 
 NORMALISE = ("minmax", "percentile", "rank", "zscore")
 AGGREGATE = ("arithmetic", "geometric", "harmonic", "minimum")
 VIEW_LEVELS = ("province", "csd", "da", "cma_ca")
 #: Provinces and territories with embedded census subdivision boundaries.
-CSD_MAPS = {"48": "ab", "46": "mb", "13": "nb", "61": "nt", "12": "ns", "11": "pe", "47": "sk", "60": "yt"}
+CSD_MAPS = {pruid_of(abbr.upper()): abbr for abbr in CSD_PROVINCES}
 
 
 class Explorer:
@@ -74,23 +75,25 @@ class Explorer:
         return evi.compare.top_areas(result, units, self.top, spec=self.spec, lang=self.lang)
 
     def figure(self, result, units: pd.DataFrame):
-        """A map where boundaries are embedded, else bars of the top areas; returns (fig, alt)."""
+        """A map where boundaries are embedded, else bars of the top areas (a :class:`playbook.figures.Figure`)."""
+        from playbook.geo import maps
+
         lang, level, province = self.lang, self.state["level"], self.state["province"]
         legend = t("evi_score", lang)
         if level == "province":
             provinces = evi.results.rollup(result, "pruid", lang=lang)
-            provinces["DGUID"] = "2021A0002" + provinces["pruid"]
-            return evi.maps.choropleth(
+            provinces["DGUID"] = dguid("Province", provinces["pruid"])
+            return maps.choropleth(
                 evi.maps.boundaries("boundaries_provinces_2021"),
-                provinces,
                 "score",
+                values=provinces,
                 title=t("evi_fig_provinces_title", lang),
                 source=self.source,
-                legend=legend,
+                legend_title=legend,
                 place=t("evi_canada", lang),
-                lang=lang,
                 k=4,
                 names="name",
+                **evi.maps.map_options(lang),
             )
         scores = result.scores.merge(units[["DGUID", "GEO_NAME"]], on="DGUID")
         shapes, place = None, None
@@ -98,7 +101,7 @@ class Explorer:
             shapes, place = evi.maps.boundaries("boundaries_pei_da_2021"), t("evi_pei", lang)
         elif level == "csd" and province in CSD_MAPS:
             shapes = evi.maps.boundaries(f"boundaries_csd_2021_{CSD_MAPS[province]}")
-            place = PROVINCES.loc[province, f"name_{lang}"]
+            place = province_name(province, lang)
         if shapes is None or not scores["DGUID"].isin(shapes["DGUID"]).any():
             best = scores.dropna(subset=["rank"]).nsmallest(15, "rank")
             return evi.method_charts.group_bars(
@@ -111,23 +114,22 @@ class Explorer:
                 source=self.source,
                 lang=lang,
             )
-        return evi.maps.choropleth(
+        return maps.choropleth(
             shapes,
-            scores,
             "score",
+            values=scores,
             title=t("evi_fig_explorer_map_title", lang, place=place),
             source=self.source,
-            legend=legend,
+            legend_title=legend,
             place=place,
-            lang=lang,
             names="GEO_NAME",
+            **evi.maps.map_options(lang),
         )
 
     def render(self) -> tuple[Any, pd.DataFrame]:
         """The figure (with alt text) and the table of the current state."""
         result, units = self.compute()
-        fig, alt = self.figure(result, units)
-        return figures.show(fig, alt=alt), self.table(result, units)
+        return self.figure(result, units).show(), self.table(result, units)
 
     def update(self, **state: Any) -> tuple[Any, pd.DataFrame]:
         """Change the state (``weights={...}``, ``normalise=``, ``aggregate=``, ``level=``, ``province=``)
@@ -169,7 +171,7 @@ class Explorer:
                 style=style,
             ),
             "province": w.Dropdown(
-                options=[(t("evi_all_provinces", lang), None)] + [(PROVINCES.loc[p, f"name_{lang}"], p) for p in PROVINCES.index],
+                options=[(t("evi_all_provinces", lang), None)] + [(province_name(p, lang), p) for p in PROVINCES.index],
                 value=self.state["province"],
                 description=t("province_or_territory", lang),
                 style=style,
@@ -214,7 +216,8 @@ STATIC_LEVELS = ("csd", "cma_ca", "da")
 def scenario_table(data: pd.DataFrame, spec=None, *, lang: str | None = None) -> pd.DataFrame:
     """Every precomputed scenario × level × area, for ``playbook.figures.interactive.index_explorer``:
     ``scenario, level, name, score, access, comfort, skills, population`` (populations after
-    disclosure control: under 10 suppressed with the row's scores, others rounded to 10)."""
+    disclosure control, :func:`playbook.privacy.protect`: under the threshold suppressed with the
+    row's scores, others randomly rounded to the base)."""
     from playbook import privacy
 
     lang = i18n.language(lang)
@@ -237,5 +240,5 @@ def scenario_table(data: pd.DataFrame, spec=None, *, lang: str | None = None) ->
                 provinces = evi.results.rollup(result, "pruid", lang=lang)[["name", *dims, "score", "population"]]
                 frames.append(provinces.assign(scenario=t(key, lang), level=t("evi_view_province", lang)))
     out = pd.concat(frames, ignore_index=True).dropna(subset=["score"])
-    out = privacy.protect(out, counts=["population"], rounding=10, dependent=[*dims, "score"])
+    out = privacy.protect(out, counts=["population"], dependent=[*dims, "score"])
     return out.dropna(subset=["score"]).drop(columns="suppressed").reset_index(drop=True)

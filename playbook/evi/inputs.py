@@ -1,8 +1,8 @@
 """The E-Vulnerability Index, end to end: what the EVI notebooks narrate.
 
 The notebooks call these functions; the index itself is built by the index engine
-(``playbook.index``, issue 4) from the spec (``specs/evi.yml``), and the indicators by
-``playbook.indicators`` (contract C5). This module only wires the stages together and shapes
+(``playbook.index``) from the spec (``specs/evi.yml``), and the indicators by
+``playbook.indicators`` from the sources the spec declares for them. This module only wires the stages together and shapes
 results for tables, charts and exports.
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 
 from playbook import i18n
+from playbook.codes import census_names, parse_dguid
 from playbook.errors import PlaybookError
-from playbook.geo.hierarchy import parse_dguid
 from playbook.indicators import POPULATION_ID, area_columns, census_ids, compute, indicator_table, read_spec
 
 SpecLike = str | PathLike | Mapping[str, Any] | None
@@ -80,7 +80,7 @@ def framework_table(spec: SpecLike = None, lang: str | None = None) -> pd.DataFr
 
 # --- Inputs: census extract + area file -> indicators ------------------------------------------------
 
-#: Registry names of the embedded demo inputs (contract C2).
+#: Registry names of the embedded demo inputs: the Census Profile and the area internet file.
 PROFILE = "demo_census_profile_2021"
 AREA_FILE = "demo_area_internet_2021"
 #: Geography levels the notebooks build the index for, as written in GEO_LEVEL.
@@ -184,30 +184,16 @@ def rate_example(inputs: pd.DataFrame, indicator: str, unit: str, spec: SpecLike
     row = inputs.loc[inputs["DGUID"] == unit]
     if row.empty:
         raise PlaybookError(f"no area '{unit}'", field="DGUID", expected="a DGUID of the data")
-    from playbook.evi.dictionary import CENSUS_NAMES_2021
-
     source = table.loc[indicator, "source"]
     ids = [*source["numerator"], source["denominator"]]
     return pd.DataFrame(
         {
             "role": ["numerator"] * len(source["numerator"]) + ["denominator"],
             "characteristic": ids,
-            "name": [CENSUS_NAMES_2021.get(i, "") for i in ids],
+            "name": [census_names().get(i, "") for i in ids],
             "count": [float(row[f"c{i}"].iloc[0]) for i in ids],
         }
     )
-
-
-def weighted_mean(data: pd.DataFrame, columns: list[str], by: str, weight: str = "population") -> pd.DataFrame:
-    """Population-weighted mean of ``columns`` per group ``by`` (areas with a value only), vectorised."""
-    w = pd.to_numeric(data[weight], errors="coerce").fillna(0.0)
-    values = data[columns].astype("float64")
-    has = values.notna()
-    sums = (values.fillna(0.0).mul(w, axis=0)).groupby(data[by]).sum()
-    weights = has.mul(w, axis=0).groupby(data[by]).sum()
-    out = (sums / weights.where(weights > 0)).reset_index()
-    out["population"] = w.groupby(data[by]).sum().to_numpy()
-    return out
 
 
 def summary_table(data: pd.DataFrame, spec: SpecLike = None, lang: str | None = None) -> pd.DataFrame:

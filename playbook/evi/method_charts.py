@@ -1,7 +1,8 @@
 """Method charts of the E-Vulnerability Index notebooks (distributions, treatment, normalisation,
 rank comparisons, correlations, sensitivity, rank intervals, group bars).
 
-Each function returns ``(figure, alt text)``; display with ``figures.show(fig, alt=alt)``. The
+Each function returns a :class:`playbook.figures.Figure` (``.fig``, ``.alt``), which displays itself
+with its alt text. The
 ``source`` argument is the full source line (``evi.source_line(lang)`` for the demo data).
 """
 
@@ -56,7 +57,7 @@ def distributions_chart(
         most=most,
         skew=format_number(skew[most], lang, 1),
     )
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def before_after_chart(
@@ -93,7 +94,7 @@ def before_after_chart(
         skew_before=format_number(before.skew(), lang, 1),
         skew_after=format_number(after.skew(), lang, 1),
     )
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def methods_chart(values: dict[str, pd.Series], label: str, *, source: str, lang: str | None = None):
@@ -114,7 +115,7 @@ def methods_chart(values: dict[str, pd.Series], label: str, *, source: str, lang
     )
     ranges = "; ".join(f"{k}: {format_number(v.min(), lang, 1)} – {format_number(v.max(), lang, 1)}" for k, v in values.items())
     alt = t("evi_fig_methods_alt", lang, indicator=label, n=len(values), ranges=ranges)
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def rank_scatter(a: pd.Series, b: pd.Series, label_a: str, label_b: str, *, title: str, source: str, lang: str | None = None):
@@ -138,7 +139,7 @@ def rank_scatter(a: pd.Series, b: pd.Series, label_a: str, label_b: str, *, titl
         mean=format_number(shift.mean(), lang, 0),
         moved=format_number(100 * (shift > len(both) / 10).mean(), lang, 0),
     )
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def correlation_heatmap(corr: pd.DataFrame, *, source: str, lang: str | None = None, title: str | None = None):
@@ -182,7 +183,7 @@ def correlation_heatmap(corr: pd.DataFrame, *, source: str, lang: str | None = N
         lo_b=lo[1],
         lo=format_number(values.min(), lang, 2),
     )
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def sobol_chart(sobol: pd.DataFrame, labels: dict[str, str], *, source: str, lang: str | None = None):
@@ -212,7 +213,7 @@ def sobol_chart(sobol: pd.DataFrame, labels: dict[str, str], *, source: str, lan
         s1=format_number(top["S1"], lang, 2),
         low=data.iloc[0]["label"],
     )
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def rank_interval_chart(table: pd.DataFrame, *, name: str, source: str, lang: str | None = None):
@@ -244,7 +245,7 @@ def rank_interval_chart(table: pd.DataFrame, *, name: str, source: str, lang: st
         hi=format_number(data.loc[width.idxmax(), "rank_p95"], lang),
         narrow=int((width <= len(data)).sum()),
     )
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def group_bars(
@@ -277,4 +278,4 @@ def group_bars(
         low=data[group].iloc[0],
         low_value=format_number(data[value].iloc[0], lang, decimals),
     )
-    return fig, alt
+    return figures.Figure(fig, alt)

@@ -1,7 +1,8 @@
 """EVI results for readers: roll-ups to larger geographies, urban/rural/remote, exports.
 
 Scores are built per geography level by the index engine; :func:`rollup` turns census subdivision
-scores into population-weighted averages for provinces or CMAs/CAs (``playbook.index.rollup``);
+scores into population-weighted averages for provinces or CMAs/CAs (the one roll-up,
+``playbook.geo.hierarchy.rollup``), naming the groups;
 :func:`area_classes` groups areas as urban, rural or remote from the Statistical Area
 Classification; :func:`export` writes CSV, GeoJSON and Excel files for colleagues who do not code,
 after disclosure control, each file written whole or not at all.
@@ -15,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from playbook import i18n, privacy
+from playbook.codes import province_names
 from playbook.errors import PlaybookError
 from playbook.evi.inputs import SpecLike, dimension_labels
-from playbook.geo.hierarchy import province_names
 from playbook.io import atomic_path
 
 #: Statistical Area Classification type (1-8) -> urban / rural / remote.
@@ -34,13 +35,12 @@ def with_hierarchy(data: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
 
 def rollup(result, by: str, *, names: pd.Series | None = None, lang: str | None = None) -> pd.DataFrame:
     """Population-weighted averages of the dimension scores and the index per group ``by`` (a column
-    of the data the index was built on); groups get ranks and quintiles like areas. ``names`` maps
-    group codes to names (provinces are named automatically)."""
-    from playbook import index
+    of the data the index was built on; areas without a group are left out); groups get ranks and
+    quintiles like areas. ``names`` maps group codes to names (provinces are named automatically)."""
+    from playbook.geo.hierarchy import rollup as weighted_rollup
 
     lang = i18n.language(lang)
-    out = index.rollup(result, by=by)
-    out = out[out[by].notna()].reset_index(drop=True)
+    out = weighted_rollup(result, by)
     if names is not None:
         out.insert(1, "name", out[by].map(names).to_numpy())
     elif by == "pruid":
@@ -63,7 +63,7 @@ def published(result, data: pd.DataFrame, *, spec: SpecLike = None, lang: str | 
     lang = i18n.language(lang)
     dims = dimension_labels(spec or result.spec.raw, lang)
     table = result.scores.merge(data[["DGUID", "GEO_NAME", "GEO_LEVEL", "pruid", "population"]], on="DGUID", how="left")
-    table = privacy.protect(table, counts=["population"], rounding=10, dependent=[*dims, "score"])
+    table = privacy.protect(table, counts=["population"], dependent=[*dims, "score"])
     table["pruid"] = province_names(table["pruid"], lang).to_numpy()
     names = {
         "DGUID": "DGUID",
@@ -95,13 +95,13 @@ def _for_readers(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
 
 
 def labelled(table: pd.DataFrame, by: str, *, spec: SpecLike = None, lang: str | None = None) -> pd.DataFrame:
-    """A :func:`rollup` table for readers and exports: population rounded to 10 (disclosure control,
-    as for areas), the share of population in scored areas in per cent, columns labelled in ``lang``.
-    The group's code ``by`` is kept as ``DGUID`` when it is one (CMAs and CAs) and dropped when the
-    table has a ``DGUID`` or names of its own (provinces)."""
+    """A :func:`rollup` table for readers and exports: population after disclosure control
+    (:func:`playbook.privacy.protect`, as for areas), the share of population in scored areas in
+    per cent, columns labelled in ``lang``. The group's code ``by`` is kept as ``DGUID`` when it is
+    one (CMAs and CAs) and dropped when the table has a ``DGUID`` or names of its own (provinces)."""
     lang = i18n.language(lang)
     dims = dimension_labels(spec, lang)
-    table = privacy.protect(table, counts=["population"], rounding=10, dependent=[*dims, "score"])
+    table = privacy.protect(table, counts=["population"], dependent=[*dims, "score"])
     table["population_covered"] = (100 * table["population_covered"]).round(1)
     names = {}
     if "DGUID" in table.columns:

@@ -1,7 +1,8 @@
 """Figures of the client-feedback notebook, in English or French, built to the house rules.
 
-Each function returns a finished matplotlib figure (title, axis labels, source line saying the
-comments are synthetic); the notebook adds the alt text with :func:`playbook.figures.show`.
+Each chart function returns a :class:`playbook.figures.Figure`: the finished matplotlib figure
+(title, axis labels, source line saying the comments are synthetic) and its alt text, which displays
+itself in the notebook.
 """
 
 from __future__ import annotations
@@ -27,15 +28,18 @@ def category_names(categories: dict, lang: str | None = None) -> dict[str, str]:
 
 
 def protected_table(table: pd.DataFrame, counts: list[str], labels: dict[str, str], *,
-                    threshold: int = 10) -> pd.DataFrame:
-    """``table`` through disclosure control, counts as whole numbers, columns renamed to ``labels``."""
-    shown = privacy.protect(table, counts=counts, threshold=threshold)
+                    policy: privacy.Policy | None = None) -> pd.DataFrame:
+    """``table`` through disclosure control (:func:`playbook.privacy.protect`, the rules of
+    ``specs/disclosure.yml`` unless ``policy``), counts as whole numbers, columns renamed to ``labels``."""
+    shown = privacy.protect(table, counts=counts, policy=policy)
     shown[counts] = shown[counts].round().astype("Int64")
     return shown[list(labels)].rename(columns=labels).round(3)
 
 
 def redaction_chart(table: pd.DataFrame, lang: str | None = None):
     """Precision and recall of redaction per type (the output of :func:`redact.evaluate`)."""
+    from playbook.feedback import redact
+
     data = table[table["type"] != "ALL"]
     fig, ax = plt.subplots(figsize=(8, 4.2))
     y = np.arange(len(data))
@@ -45,12 +49,18 @@ def redaction_chart(table: pd.DataFrame, lang: str | None = None):
     ax.set_xlim(0.8, 1.005)
     ax.invert_yaxis()
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    return figures.finish(fig, title=t("feedback_fig_redaction_title", lang), source=source(lang),
-                          xlabel=t("feedback_share", lang), ylabel=t("feedback_type", lang))
+    figures.finish(fig, title=t("feedback_fig_redaction_title", lang), source=source(lang),
+                   xlabel=t("feedback_share", lang), ylabel=t("feedback_type", lang))
+    by_type = table.set_index("type")
+    alt = t("feedback_fig_redaction_alt", lang,
+            min_pattern=i18n.format_percent(100 * by_type.loc[list(redact.PATTERN_TYPES), "recall"].min(), lang),
+            name_recall=i18n.format_percent(100 * by_type.loc["NAME", "recall"], lang),
+            name_precision=i18n.format_percent(100 * by_type.loc["NAME", "precision"], lang))
+    return figures.Figure(fig, alt)
 
 
-def language_chart(identified: pd.Series, lang: str | None = None):
-    """Comments by identified language."""
+def language_chart(identified: pd.Series, lang: str | None = None, *, accuracy: float):
+    """Comments by identified language; ``accuracy`` (0-1) of the identification is in the alt text."""
     order = [k for k in ("en", "fr", "mixed", "und") if k in set(identified)]
     counts = identified.value_counts().reindex(order)
     fig, ax = plt.subplots(figsize=(7, 3.2))
@@ -59,12 +69,18 @@ def language_chart(identified: pd.Series, lang: str | None = None):
     ax.bar_label(bars, labels=[i18n.format_number(v, lang) for v in counts], padding=3, fontsize=9)
     ax.margins(x=0.15)
     ax.invert_yaxis()
-    return figures.finish(fig, title=t("feedback_fig_language_title", lang), source=source(lang),
-                          xlabel=t("feedback_comments_count", lang), ylabel=t("feedback_language", lang))
+    figures.finish(fig, title=t("feedback_fig_language_title", lang), source=source(lang),
+                   xlabel=t("feedback_comments_count", lang), ylabel=t("feedback_language", lang))
+    every = identified.value_counts()
+    alt = t("feedback_fig_language_alt", lang, en=i18n.format_number(every.get("en", 0), lang),
+            fr=i18n.format_number(every.get("fr", 0), lang), mixed=i18n.format_number(every.get("mixed", 0), lang),
+            accuracy=i18n.format_percent(100 * accuracy, lang))
+    return figures.Figure(fig, alt)
 
 
-def topic_sizes_chart(sizes: pd.DataFrame, lang: str | None = None):
-    """Comments per topic and quarter, stacked (the output of ``Topics.sizes_over_time``)."""
+def topic_sizes_chart(sizes: pd.DataFrame, lang: str | None = None, *, top_terms: pd.DataFrame, n_topics: int):
+    """Comments per topic and quarter, stacked (the output of ``Topics.sizes_over_time``); the alt text
+    names the largest topic of ``top_terms`` (the output of ``Topics.top_terms``) among ``n_topics``."""
     wide = sizes[sizes["topic"] > 0].pivot_table(index="period", columns="topic", values="comments", fill_value=0)
     fig, ax = plt.subplots(figsize=(9, 4.5))
     bottom = np.zeros(len(wide))
@@ -74,8 +90,11 @@ def topic_sizes_chart(sizes: pd.DataFrame, lang: str | None = None):
                label=f"{t('feedback_topic', lang)} {topic}")
         bottom += wide[topic].to_numpy()
     ax.legend(ncol=1, fontsize=8, bbox_to_anchor=(1.01, 1), loc="upper left")
-    return figures.finish(fig, title=t("feedback_fig_topics_title", lang), source=source(lang),
-                          xlabel=t("feedback_quarter", lang), ylabel=t("feedback_comments_count", lang))
+    figures.finish(fig, title=t("feedback_fig_topics_title", lang), source=source(lang),
+                   xlabel=t("feedback_quarter", lang), ylabel=t("feedback_comments_count", lang))
+    top = top_terms.sort_values("comments", ascending=False).iloc[0]
+    alt = t("feedback_fig_topics_alt", lang, n=n_topics, terms=top["terms"], size=i18n.format_number(top["comments"], lang))
+    return figures.Figure(fig, alt)
 
 
 def confusion_chart(evaluation: Evaluation, categories: dict, lang: str | None = None):
@@ -94,12 +113,17 @@ def confusion_chart(evaluation: Evaluation, categories: dict, lang: str | None =
             ax.text(j, i, i18n.format_number(100 * value, lang), ha="center", va="center", fontsize=8,
                     color="black" if value > 0.5 else "white")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04).set_label(t("feedback_share", lang))
-    return figures.finish(fig, title=t("feedback_fig_confusion_title", lang), source=source(lang),
-                          xlabel=t("feedback_predicted_category", lang), ylabel=t("feedback_labelled_category", lang))
+    figures.finish(fig, title=t("feedback_fig_confusion_title", lang), source=source(lang),
+                   xlabel=t("feedback_predicted_category", lang), ylabel=t("feedback_labelled_category", lang))
+    recalls = evaluation.scores.set_index("category")["recall"].drop("macro average", errors="ignore")
+    alt = t("feedback_fig_confusion_alt", lang, accuracy=i18n.format_percent(100 * evaluation.accuracy, lang),
+            worst=names.get(recalls.idxmin(), recalls.idxmin()), worst_recall=i18n.format_percent(100 * recalls.min(), lang))
+    return figures.Figure(fig, alt)
 
 
-def calibration_chart(evaluation: Evaluation, threshold: float, lang: str | None = None):
-    """Left: reliability (accuracy by confidence). Right: share sorted automatically vs accuracy, by threshold."""
+def calibration_chart(evaluation: Evaluation, threshold: float, lang: str | None = None, *, metrics: dict):
+    """Left: reliability (accuracy by confidence). Right: share sorted automatically vs accuracy, by threshold.
+    ``metrics`` (the model's, with ``share_automatic`` and ``accuracy_automatic``) go in the alt text."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.3))
     cal = evaluation.calibration[evaluation.calibration["comments"] >= 10]
     left.plot([0, 1], [0, 1], linestyle="--", color="#555555", label=t("feedback_perfect_calibration", lang))
@@ -118,8 +142,12 @@ def calibration_chart(evaluation: Evaluation, threshold: float, lang: str | None
                   label=t("feedback_chosen_threshold", lang, threshold=i18n.format_number(threshold, lang, 2)))
     right.set_ylim(0, 1.02)
     right.legend(loc="lower left", fontsize=8)
-    return figures.finish(fig, title=t("feedback_fig_calibration_title", lang), source=source(lang),
-                          xlabel=t("feedback_threshold", lang), ylabel=t("feedback_share", lang), ax=right)
+    figures.finish(fig, title=t("feedback_fig_calibration_title", lang), source=source(lang),
+                   xlabel=t("feedback_threshold", lang), ylabel=t("feedback_share", lang), ax=right)
+    alt = t("feedback_fig_calibration_alt", lang, threshold=i18n.format_number(threshold, lang, 2),
+            automatic=i18n.format_percent(100 * metrics["share_automatic"], lang),
+            accuracy=i18n.format_percent(100 * metrics["accuracy_automatic"], lang))
+    return figures.Figure(fig, alt)
 
 
 def monthly_shares(dates: pd.Series, categories: pd.Series) -> pd.DataFrame:
@@ -141,5 +169,9 @@ def trend_chart(shares: pd.DataFrame, categories: dict, lang: str | None = None,
                 label=names.get(cat, cat) if main else None)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set_ylim(0, None)
-    return figures.finish(fig, title=t("feedback_fig_trends_title", lang), source=source(lang),
-                          xlabel=t("feedback_month", lang), ylabel=t("feedback_share_of_comments", lang))
+    figures.finish(fig, title=t("feedback_fig_trends_title", lang), source=source(lang),
+                   xlabel=t("feedback_month", lang), ylabel=t("feedback_share_of_comments", lang))
+    top = shares.max().idxmax()
+    alt = t("feedback_fig_trends_alt", lang, top=names.get(top, top), peak_month=str(shares[top].idxmax()),
+            peak_share=i18n.format_percent(shares[top].max(), lang))
+    return figures.Figure(fig, alt)

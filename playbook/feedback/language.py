@@ -12,16 +12,14 @@ accuracy against labels.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from sklearn.feature_extraction.text import CountVectorizer
 
 from playbook.feedback.redact import require_redacted
+from playbook.feedback.words import word_lists
 
-STOPWORDS_FILE = Path(__file__).with_name("stopwords.yml")
 LABELS = ("en", "fr", "mixed", "und")
 _ACCENTS = r"[éèêëàâçùûôîïœ]"
 _SENTENCE_END = r"(?<=[.!?;])\s+|\n+"
@@ -30,9 +28,9 @@ _SENTENCE_END = r"(?<=[.!?;])\s+|\n+"
 @cache
 def stopwords() -> dict[str, frozenset[str]]:
     """English and French function words that vote for their language (shared spellings removed)."""
-    raw = yaml.safe_load(STOPWORDS_FILE.read_text(encoding="utf-8"))
-    en, fr = set(raw["en"]), set(raw["fr"])
-    return {"en": frozenset(en - fr), "fr": frozenset(fr - en)}
+    lists = word_lists()
+    en, fr = lists["en"], lists["fr"]
+    return {"en": en - fr, "fr": fr - en}
 
 
 @cache

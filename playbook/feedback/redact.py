@@ -37,6 +37,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from playbook.errors import PlaybookError
+from playbook.feedback.words import function_words
+
 #: The placeholder types, in order of priority when two detections overlap.
 TYPES = ("EMAIL", "DOB", "SIN", "PHONE", "POSTAL", "ADDRESS", "NAME")
 #: Types found by patterns (the recall target of 99 % applies to these); NAME uses cues and a gazetteer.
@@ -186,18 +189,10 @@ _FORMAL_TITLE = re.compile(r"\b(?:m\.|mme|mlle|mrs?\.?|ms\.?|dre?\.?|monsieur|ma
 _LOWER_NAME_AT = re.compile(rf"\s+(?P<name>[{LOWER}][{LOWER}'’]+(?:-[{LOWER}]+)?)(?![\w-])")
 
 
-@cache
-def _function_words() -> frozenset[str]:
-    from playbook.feedback.language import STOPWORDS_FILE
-
-    raw = yaml.safe_load(STOPWORDS_FILE.read_text(encoding="utf-8"))
-    return frozenset(str(w) for w in raw["en"] + raw["fr"])
-
-
 def _lowercase_names_after_titles(text: str, lowered: str) -> Iterator[Span]:
     for cue in _FORMAL_TITLE.finditer(lowered):
         m = _LOWER_NAME_AT.match(text, cue.end())
-        if m and m.group("name") not in _function_words():
+        if m and m.group("name") not in function_words():
             yield Span(m.start("name"), m.end("name"), "NAME")
 
 
@@ -342,8 +337,6 @@ def redact_series(texts: Iterable[str] | pd.Series, *, workers: int = 1) -> Reda
 
 def require_redacted(texts: object, where: str) -> Redacted:
     """Raise unless ``texts`` came out of :func:`redact_series` (the pipeline's guarantee)."""
-    from playbook.errors import PlaybookError
-
     if not isinstance(texts, Redacted):
         raise PlaybookError(
             f"{where} needs redacted text", field="texts",

@@ -14,21 +14,20 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-import yaml
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from playbook.errors import PlaybookError
-from playbook.feedback.language import STOPWORDS_FILE
 from playbook.feedback.redact import require_redacted
 from playbook.feedback.sentiment import fold
+from playbook.feedback.words import word_lists
 
 
 @cache
 def topic_stopwords(lang: str) -> list[str]:
     """Words that never name a topic in ``lang`` (folded: no accents, lowercase)."""
-    raw = yaml.safe_load(STOPWORDS_FILE.read_text(encoding="utf-8"))
-    words = set(map(str, raw[lang])) | set(map(str, raw["topic_extra"][lang]))
+    lists = word_lists()
+    words = set(lists[lang]) | set(lists["topic_extra"][lang])
     if lang == "en":
         words |= set(ENGLISH_STOP_WORDS)
     return sorted({fold(w) for w in words} | {"email", "phone", "sin", "postal", "address", "dob", "name"})

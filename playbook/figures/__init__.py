@@ -6,15 +6,23 @@
   alt text (an ``<img alt=...>`` inside a ``<figure>`` in the book and in JupyterLab);
 - :mod:`.interactive` — Vega-Lite charts rendered in the browser, with a text alternative.
 
-``finish``, ``show``, ``use_style`` and ``AccessibleFigure`` are importable from here; the plotting
-libraries load on first use, so importing the package stays cheap.
+The figure contract: every chart function of the package returns an object that displays itself,
+with its alt text, when it ends a notebook cell (in JupyterLab and in the book), and exposes ``.alt``
+and either ``.fig`` (a matplotlib figure: :class:`~.static.Figure`, or its subclass
+:class:`playbook.geo.maps.Map`, which also carries the class ``bins``) or ``.spec`` (a Vega-Lite
+spec: :class:`~.interactive.VegaChart`). A notebook cell simply ends with the chart call::
+
+    evi.charts.weights_chart(weights, lang)
+
+``finish``, ``show``, ``use_style``, ``Figure`` and ``AccessibleFigure`` are importable from here; the
+plotting libraries load on first use, so importing the package stays cheap.
 """
 
 import importlib
 
 from playbook.figures.style import PALETTE, SEQUENTIAL, VEGA_MARKER
 
-_STATIC = ("AccessibleFigure", "finish", "show", "use_style")
+_STATIC = ("AccessibleFigure", "Figure", "finish", "show", "use_style")
 
 __all__ = ["PALETTE", "SEQUENTIAL", "VEGA_MARKER", *_STATIC, "interactive", "static"]
 

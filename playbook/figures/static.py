@@ -1,7 +1,8 @@
 """Figures that meet the house rules: title, axis labels, a source line, and alt text.
 
 Use :func:`finish` to title a figure and stamp its source line (which says "demo data, synthetic"
-where the numbers are generated), then :func:`show` to display it with alt text. In the built book
+where the numbers are generated), then return a :class:`Figure` (figure + alt text), which displays
+itself with its alt text; :func:`show` renders any figure with alt text. In the built book
 the figure becomes an ``<img>`` with that ``alt`` attribute inside a ``<figure>``; in JupyterLab it
 displays the same way.
 """
@@ -12,6 +13,7 @@ import base64
 import html
 import io
 import textwrap
+from dataclasses import dataclass, field
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -68,8 +70,40 @@ class AccessibleFigure:
         return self.png
 
 
-def show(fig, alt: str, caption: str | None = None) -> AccessibleFigure:
-    """Render ``fig`` to PNG, close it (so it is not displayed twice) and attach ``alt`` text."""
+@dataclass
+class Figure:
+    """What every static chart function returns: the matplotlib figure ``fig``, its ``alt`` text and
+    an optional ``caption``. Displays itself with its alt text (via :func:`show`, rendered once) when it
+    is the last value of a notebook cell; ``fig`` and ``alt`` stay available for tests and exports."""
+
+    fig: object
+    alt: str
+    caption: str | None = None
+    _shown: AccessibleFigure | None = field(default=None, repr=False, compare=False)
+
+    def show(self) -> AccessibleFigure:
+        """The rendered figure (PNG with alt text); the matplotlib figure is closed on first use."""
+        if self._shown is None:
+            self._shown = show(self.fig, alt=self.alt, caption=self.caption)
+        return self._shown
+
+    def _repr_html_(self) -> str:
+        return self.show()._repr_html_()
+
+    def _repr_png_(self) -> bytes:
+        return self.show()._repr_png_()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.alt!r})"
+
+
+def show(fig, alt: str | None = None, caption: str | None = None) -> AccessibleFigure:
+    """Render ``fig`` to PNG, close it (so it is not displayed twice) and attach ``alt`` text.
+
+    ``fig`` may also be a :class:`Figure`, which carries its own alt text.
+    """
+    if isinstance(fig, Figure):
+        return fig.show() if alt is None else show(fig.fig, alt, caption or fig.caption)
     if not alt or len(alt.strip()) < 20:
         raise PlaybookError("alt text must describe the figure (20 characters or more)", field="alt")
     buffer = io.BytesIO()

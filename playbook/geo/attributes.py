@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from playbook.errors import PlaybookError
+from playbook.io import require_columns
 
 #: Encoding used to read and write (Windows-1252 is Latin-1 plus a few typographic characters
 #: such as the apostrophe in "Sambaa K’e").
@@ -174,15 +175,7 @@ def _header(stream: io.BufferedIOBase, path: Path, encoding: str) -> list[str]:
     except UnicodeDecodeError:
         raise PlaybookError("the header is not text", path=path, row=1, expected=f"{encoding} text") from None
     header = [h.strip().strip('"') for h in text.split(",")]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise PlaybookError(
-            f"column(s) {', '.join(missing)} missing",
-            path=path,
-            row=1,
-            field=missing[0],
-            expected="the header of the 2021 Geographic Attribute File (92-151-X)",
-        )
+    require_columns(header, REQUIRED, path=path, expected="the header of the 2021 Geographic Attribute File (92-151-X)")
     return header
 
 

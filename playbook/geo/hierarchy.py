@@ -1,8 +1,8 @@
-"""Statistics Canada geographic identifiers (DGUIDs) and the provinces and territories.
+"""The provinces and territories in summary, and the census hierarchy DA -> CSD -> CD -> PR and
+CSD -> CMA/CA from the geographic attribute file, with roll-ups along it.
 
-A 2021 DGUID is ``VVVV`` (vintage) + ``T`` (type: ``A`` administrative, ``S`` statistical) +
-``SSSS`` (schema) + the geographic code, e.g. ``2021A000235`` (Ontario), ``2021A00053520005``
-(Toronto, a census subdivision), ``2021S051210010001`` (a dissemination area).
+The vocabulary (levels, DGUIDs, :func:`~playbook.codes.parse_dguid`, the provinces and their names)
+is :mod:`playbook.codes`.
 """
 
 from __future__ import annotations
@@ -10,72 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from playbook import i18n
-
-#: Schema (type + 4 digits) -> geographic level, as written in the Census Profile's GEO_LEVEL.
-SCHEMA_LEVELS = {
-    "A0000": "Country",
-    "A0002": "Province",  # "Territory" for codes 60-62, see parse_dguid
-    "A0003": "Census division",
-    "A0005": "Census subdivision",
-    "S0503": "Census metropolitan area",
-    "S0504": "Census agglomeration",
-    "S0506": "Census metropolitan area part",
-    "S0507": "Census tract",
-    "S0512": "Dissemination area",
-    "S0516": "Aggregate dissemination area",
-}
-
-#: The 13 provinces and territories: 2-digit code -> (abbreviation, English name, French name).
-PROVINCES = pd.DataFrame(
-    [
-        ("10", "NL", "Newfoundland and Labrador", "Terre-Neuve-et-Labrador"),
-        ("11", "PE", "Prince Edward Island", "Île-du-Prince-Édouard"),
-        ("12", "NS", "Nova Scotia", "Nouvelle-Écosse"),
-        ("13", "NB", "New Brunswick", "Nouveau-Brunswick"),
-        ("24", "QC", "Quebec", "Québec"),
-        ("35", "ON", "Ontario", "Ontario"),
-        ("46", "MB", "Manitoba", "Manitoba"),
-        ("47", "SK", "Saskatchewan", "Saskatchewan"),
-        ("48", "AB", "Alberta", "Alberta"),
-        ("59", "BC", "British Columbia", "Colombie-Britannique"),
-        ("60", "YT", "Yukon", "Yukon"),
-        ("61", "NT", "Northwest Territories", "Territoires du Nord-Ouest"),
-        ("62", "NU", "Nunavut", "Nunavut"),
-    ],
-    columns=["pruid", "abbreviation", "name_en", "name_fr"],
-).set_index("pruid")
-
-
-def province_names(codes: pd.Series, lang: str | None = None) -> pd.Series:
-    """Names of provinces/territories for 2-digit codes, in the requested language."""
-    return codes.map(PROVINCES[f"name_{i18n.language(lang)}"])
-
-
-def parse_dguid(dguid: pd.Series) -> pd.DataFrame:
-    """Split DGUIDs into ``vintage``, ``type`` (``A`` administrative, ``S`` statistical), ``schema``,
-    ``code``, ``geo_level`` and ``pruid`` (vectorised).
-
-    ``pruid`` is the province/territory code for levels nested in a province (province, census
-    division, census subdivision, dissemination area), and missing otherwise.
-    """
-    s = dguid.astype("string")
-    schema = s.str[4:9]
-    code = s.str[9:]
-    level = schema.map(SCHEMA_LEVELS).astype("string")
-    level = level.mask((schema == "A0002") & code.isin(["60", "61", "62"]), "Territory")
-    nested = schema.isin(["A0002", "A0003", "A0005", "S0512", "S0516"])
-    return pd.DataFrame(
-        {
-            "vintage": s.str[:4],
-            "type": s.str[4:5],
-            "schema": schema,
-            "code": code,
-            "geo_level": level,
-            "pruid": code.str[:2].where(nested),
-        },
-        index=dguid.index,
-    )
+from playbook.codes import LEVEL_SCHEMAS, PROVINCES, TERRITORIES, dguid, province_names
 
 
 def province_summary(areas: pd.DataFrame, *, small: int = 10_000, lang: str | None = None) -> pd.DataFrame:
@@ -104,12 +39,6 @@ def province_summary(areas: pd.DataFrame, *, small: int = 10_000, lang: str | No
 
 # --- The hierarchy DA -> CSD -> CD -> PR, and CSD -> CMA/CA, from the geographic attribute file ---
 
-#: DGUID prefix (vintage + schema) of each level.
-DGUID_PREFIX = {
-    "Country": "2021A0000", "Province": "2021A0002", "Census division": "2021A0003",
-    "Census subdivision": "2021A0005", "Dissemination area": "2021S0512",
-    "Census metropolitan area": "2021S0503", "Census agglomeration": "2021S0504",
-}
 #: Level -> the hierarchy column holding the code of a unit's parent at that level.
 LEVEL_KEYS = {
     "Country": "country", "Province": "pruid", "Territory": "pruid", "Census division": "cduid",
@@ -117,13 +46,6 @@ LEVEL_KEYS = {
 }
 HIERARCHY_COLUMNS = ["DGUID", "level", "name", "pruid", "cduid", "csduid", "dauid", "cmauid", "cma_dguid",
                      "sac_type", "sac_synthetic", "population"]
-
-
-def make_dguid(level: str, codes: pd.Series) -> pd.Series:
-    """2021 DGUIDs from codes of one level (``make_dguid("Census subdivision", "3520005")``)."""
-    if level == "Country":
-        return pd.Series("2021A000011124", index=codes.index, dtype="string")
-    return DGUID_PREFIX["Province" if level == "Territory" else level] + codes.astype("string")
 
 
 def read_hierarchy(path=None, *, encoding: str | None = None) -> pd.DataFrame:
@@ -147,7 +69,9 @@ def read_hierarchy(path=None, *, encoding: str | None = None) -> pd.DataFrame:
             units[col] = default
     units["cmauid"] = units["cmauid"].replace("", pd.NA)
     member = units["cmauid"].notna()
-    built = np.where(units["cma_type"].eq("B"), "2021S0503", "2021S0504") + units["cmauid"].fillna("")
+    cma_code = units["cmauid"].fillna("")
+    built = dguid("Census metropolitan area", cma_code).where(units["cma_type"].eq("B"),
+                                                               dguid("Census agglomeration", cma_code))
     units["cma_dguid"] = units["cma_dguid"].mask(units["cma_dguid"].eq(""), pd.Series(built, index=units.index))
     units["cma_dguid"] = units["cma_dguid"].where(member)
     units["sac_type"] = units["sac_type"].astype(int)
@@ -165,14 +89,14 @@ def read_hierarchy(path=None, *, encoding: str | None = None) -> pd.DataFrame:
         cma_dguid=("cma_dguid", "first"), name=("cma_name", "first"), cma_type=("cma_type", "first"),
         population=("population", "sum")).reset_index()
     frames = [
-        pd.DataFrame({"DGUID": ["2021A000011124"], "level": ["Country"], "name": ["Canada"],
+        pd.DataFrame({"DGUID": [dguid("Country")], "level": ["Country"], "name": ["Canada"],
                       "population": [pr["population"].sum()]}),
-        pr.assign(DGUID=make_dguid("Province", pr["pruid"]),
-                  level=np.where(pr["pruid"].isin(["60", "61", "62"]), "Territory", "Province")),
-        cd.assign(DGUID=make_dguid("Census division", cd["cduid"]), level="Census division"),
-        csd.assign(DGUID=make_dguid("Census subdivision", csd["csduid"]), level="Census subdivision",
+        pr.assign(DGUID=dguid("Province", pr["pruid"]),
+                  level=np.where(pr["pruid"].isin(TERRITORIES), "Territory", "Province")),
+        cd.assign(DGUID=dguid("Census division", cd["cduid"]), level="Census division"),
+        csd.assign(DGUID=dguid("Census subdivision", csd["csduid"]), level="Census subdivision",
                    name=csd["csd_name"]),
-        da.assign(DGUID=make_dguid("Dissemination area", da["dauid"]), level="Dissemination area", name=da["dauid"]),
+        da.assign(DGUID=dguid("Dissemination area", da["dauid"]), level="Dissemination area", name=da["dauid"]),
         cma.assign(DGUID=cma["cma_dguid"], name=cma["name"],
                    level=np.where(cma["cma_type"].eq("B"), "Census metropolitan area", "Census agglomeration")),
     ]
@@ -186,67 +110,139 @@ def read_hierarchy(path=None, *, encoding: str | None = None) -> pd.DataFrame:
 
 
 def rollup(
-    df: pd.DataFrame,
-    values: str | list[str],
-    weights: str,
-    to: str = "Province",
+    data,
+    by: str | pd.Series = "Province",
+    values: str | list[str] | None = None,
+    weights: str | pd.Series | None = None,
     *,
     hierarchy: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Weighted means of ``values`` over the units of ``df`` grouped at level ``to``.
+    """Population-weighted means of ``values`` per group ``by`` — the package's one roll-up.
 
-    ``df`` has a ``DGUID`` column (any level below ``to``) or already the parent code column
-    (``pruid``, ``cduid``, ``csduid``, ``cmauid``); otherwise ``hierarchy`` (default: the demo
-    file, :func:`read_hierarchy`) supplies it. Missing values are left out of their column's mean
-    (and of its weight). Returns one row per parent: ``DGUID, level``, the means, and ``weights``
-    summed. Units outside any CMA/CA are left out of a CMA/CA roll-up.
+    ``data`` is a table, or an index result (:class:`playbook.index.Result`), whose scores are rolled
+    up: ``values`` default to its dimensions and the index ``score``, ``weights`` to the spec's
+    population, and the groups get ``population_covered`` (the share of their population living in
+    scored units), a ``rank`` (1 = most vulnerable) and a ``quintile`` (5 = most vulnerable); the
+    summed weights are then called ``population``.
+
+    ``by`` is a geographic level (``"Province"``, ``"Census division"``, ``"Census subdivision"``,
+    ``"CMA/CA"``, ``"Country"``...), a column of the table (``"pruid"``, ``"cma_dguid"``,
+    ``"area_class"``...) or a Series aligned with its rows. For a level, the table has a ``DGUID``
+    column (any level below) or already the parent code column (``pruid``, ``cduid``, ``csduid``,
+    ``cmauid``); otherwise ``hierarchy`` (default: the demo file, :func:`read_hierarchy`) supplies
+    it, and the result starts with the parent's ``DGUID, level`` and code. ``weights`` is a column or
+    a Series (missing weights count as 0).
+
+    Each value is ``sum(w v) / sum(w)`` over the units of the group that have a value (missing
+    values are left out of their column's mean and of its weight; a group with no value gets none).
+    Units without a group (outside any CMA/CA, say) are left out. ``weights`` is summed over all the
+    group's units. One row per group, sorted by group.
     """
     from playbook.errors import PlaybookError
 
+    result = data if hasattr(data, "scores") and hasattr(data, "spec") else None
+    if result is not None:
+        spec = result.spec
+        frame = result.data.reset_index(drop=True)
+        values = [*spec.dimension_ids, "score"] if values is None else values
+        weights = spec.population if weights is None else weights
+        if weights is None:
+            raise PlaybookError("no population to weight by", field="population",
+                                expected="population: <column> in the spec, or the weights argument")
+        scores = result.scores.reset_index(drop=True)
+        frame = frame.drop(columns=[c for c in scores.columns if c in frame.columns and c != "DGUID"])
+        frame = pd.concat([frame, scores.drop(columns=[c for c in ("DGUID",) if c in frame.columns])], axis=1)
+    else:
+        frame = data
+    if values is None or weights is None:
+        raise PlaybookError("a roll-up needs values and weights", field="values/weights",
+                            expected="rollup(table, by, values, weights)")
     values = [values] if isinstance(values, str) else list(values)
-    if to not in LEVEL_KEYS:
-        raise PlaybookError(f"unknown level '{to}'", field="to", expected=f"one of {', '.join(LEVEL_KEYS)}")
-    key = LEVEL_KEYS[to]
-    missing = [c for c in [*values, weights] if c not in df.columns]
+    if isinstance(weights, str):
+        weight_name = weights
+    else:
+        weight_name = getattr(weights, "name", None) or "population"
+        frame = frame.assign(**{weight_name: np.asarray(weights)})
+    missing = [c for c in [*values, weight_name] if c not in frame.columns]
     if missing:
         raise PlaybookError(
-            f"column(s) {missing} not in the table", field=missing[0], expected=f"among {list(df.columns)}"
+            f"column(s) {missing} not in the table", field=missing[0], expected=f"among {list(frame.columns)}"
         )
-    data = df.assign(country="01") if key == "country" else df
-    if key not in data.columns:
-        if "DGUID" not in data.columns:
+    level = None
+    if isinstance(by, pd.Series):
+        name = by.name or "group"
+        groups = pd.Series(np.asarray(by), index=frame.index)
+    elif by in frame.columns:
+        name, groups = by, frame[by]
+    elif by in LEVEL_KEYS:
+        level, name = by, LEVEL_KEYS[by]
+        if name == "country":
+            groups = pd.Series("01", index=frame.index)
+        elif name in frame.columns:
+            groups = frame[name]
+        elif "DGUID" not in frame.columns:
             raise PlaybookError(
-                "the table has neither DGUID nor a parent code column", field=key, expected="a DGUID column"
+                "the table has neither DGUID nor a parent code column", field=name, expected="a DGUID column"
             )
-        hierarchy = read_hierarchy() if hierarchy is None else hierarchy
-        parents = hierarchy.drop_duplicates("DGUID").set_index("DGUID")[key]
-        data = data.assign(**{key: data["DGUID"].astype("string").map(parents)})
-        unknown = data[key].isna() & ~data["DGUID"].isin(parents.index)
-        if unknown.any():
-            raise PlaybookError(f"DGUID '{data.loc[unknown, 'DGUID'].iloc[0]}' is not in the hierarchy",
-                                field="DGUID", expected="a geography of the geographic attribute file")
-    data = data.dropna(subset=[key])
-    w = data[weights].astype("float64")
-    sums = {}
-    for col in values:
-        v = data[col].astype("float64")
-        sums[f"{col}__wv"] = (w * v).where(v.notna(), 0.0)
-        sums[f"{col}__w"] = w.where(v.notna(), 0.0)
-    grouped = pd.DataFrame(sums, index=data.index).groupby(data[key].to_numpy(), sort=True).sum()
-    out = pd.DataFrame(index=grouped.index)
-    for col in values:
-        out[col] = grouped[f"{col}__wv"] / grouped[f"{col}__w"].where(grouped[f"{col}__w"] > 0)
-    out[weights] = w.groupby(data[key].to_numpy(), sort=True).sum()
-    codes = pd.Series(out.index.astype(str), index=out.index)
-    if key == "cmauid":
+        else:
+            hierarchy = read_hierarchy() if hierarchy is None else hierarchy
+            parents = hierarchy.drop_duplicates("DGUID").set_index("DGUID")[name]
+            groups = frame["DGUID"].astype("string").map(parents)
+            unknown = groups.isna() & ~frame["DGUID"].isin(parents.index)
+            if unknown.any():
+                raise PlaybookError(f"DGUID '{frame.loc[unknown, 'DGUID'].iloc[0]}' is not in the hierarchy",
+                                    field="DGUID", expected="a geography of the geographic attribute file")
+    else:
+        raise PlaybookError(f"unknown level '{by}'", field="by",
+                            expected=f"a column of the table or one of {', '.join(LEVEL_KEYS)}")
+    keep = groups.notna().to_numpy()
+    keys = groups.to_numpy()[keep]
+    w = pd.to_numeric(frame[weight_name], errors="coerce").fillna(0.0).to_numpy(dtype=float)[keep]
+    x = frame[values].apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy()[keep]
+    has = ~np.isnan(x)
+    sums = pd.DataFrame(np.hstack([np.where(has, w[:, None] * np.nan_to_num(x), 0.0), np.where(has, w[:, None], 0.0),
+                                   w[:, None]])).groupby(keys, sort=True).sum()
+    n = len(values)
+    wx, wsum, total = sums.iloc[:, :n].to_numpy(), sums.iloc[:, n:2 * n].to_numpy(), sums.iloc[:, 2 * n].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(wsum > 0, wx / wsum, np.nan)
+    out = pd.DataFrame(means, columns=values)
+    out.insert(0, name, sums.index.to_numpy())
+    integer = result is None and pd.api.types.is_integer_dtype(frame[weight_name])
+    out[weight_name] = total.round().astype("int64") if integer else total  # whole counts stay whole
+    if result is not None:
+        from playbook.index import aggregate
+        from playbook.index.pipeline import int_array
+
+        out = out.rename(columns={weight_name: "population"})
+        covered = wsum[:, values.index("score")] if "score" in values else wsum[:, -1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["population_covered"] = np.where(total > 0, covered / total, np.nan)
+        if "score" in values:
+            rank = aggregate.ranks(out["score"].to_numpy(dtype=float))
+            out["rank"] = int_array(rank)
+            out["quintile"] = int_array(aggregate.quintiles(rank))
+    if level is not None:
+        out = _with_dguids(out, name, level, hierarchy)
+    return out
+
+
+def _with_dguids(out: pd.DataFrame, key: str, to: str, hierarchy: pd.DataFrame | None) -> pd.DataFrame:
+    """``out`` (one row per code ``key`` of level ``to``) with the parents' ``DGUID`` and ``level`` first."""
+    codes = out[key].astype(str)
+    if key == "country":
+        dguids, level = dguid("Country", codes), "Country"
+        out = out.drop(columns=key)
+    elif key == "cmauid":
         lookup = (hierarchy if hierarchy is not None else read_hierarchy()).dropna(subset=["cmauid", "cma_dguid"])
         dguids = codes.map(lookup.drop_duplicates("cmauid").set_index("cmauid")["cma_dguid"])
-        level = np.where(dguids.str[4:9] == "S0503", "Census metropolitan area", "Census agglomeration")
+        cma = dguids.str[4:9] == LEVEL_SCHEMAS["Census metropolitan area"]
+        level = np.where(cma, "Census metropolitan area", "Census agglomeration")
     else:
         name = "Province" if to == "Territory" else to
-        dguids, level = make_dguid(name, codes), name
+        dguids, level = dguid(name, codes), name
         if name == "Province":
-            level = np.where(codes.isin(["60", "61", "62"]), "Territory", "Province")
+            level = np.where(codes.isin(TERRITORIES), "Territory", "Province")
     out.insert(0, "level", level)
     out.insert(0, "DGUID", dguids.astype("string").to_numpy())
-    return out.reset_index(drop=True)
+    return out

@@ -3,15 +3,16 @@
 :func:`choropleth` colours areas in classes chosen by ``mapclassify`` (quantiles by default) with a
 colour-blind-safe sequential palette (:data:`playbook.figures.SEQUENTIAL`, darker = higher), draws a
 legend with the class bounds, overlays service points (one marker shape per network) and their
-catchment circles, and stamps the title and source line. It returns a :class:`Map`, which displays
-as an accessible figure (alt text included) in a notebook. Everything is drawn in Statistics Canada
+catchment circles, and stamps the title and source line; it can join values on ``DGUID``, hatch the
+areas without a value and name the highest and lowest area in its alt text. It returns a :class:`Map`
+(the figure contract of :mod:`playbook.figures`), which displays as an accessible figure (alt text
+included) in a notebook. Everything is drawn in Statistics Canada
 Lambert (EPSG:3347); no web tiles are used, so maps build offline and print well.
 """
 
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, field
 
 import geopandas as gpd
 import mapclassify
@@ -31,28 +32,13 @@ MARKERS = [("o", figures.PALETTE[3]), ("^", figures.PALETTE[4]), ("s", figures.P
 MISSING_COLOUR = "#d9d9d9"
 
 
-@dataclass
-class Map:
-    """A finished map: the figure, its alt text and the class bounds; displays with alt text."""
+class Map(figures.Figure):
+    """A finished map (the figure contract, :class:`playbook.figures.Figure`) that also carries the
+    upper bounds of its classes, ``bins``."""
 
-    fig: object
-    alt: str
-    bins: list[float] = field(default_factory=list)
-    _shown: figures.AccessibleFigure | None = None
-
-    def show(self) -> figures.AccessibleFigure:
-        if self._shown is None:
-            self._shown = figures.show(self.fig, alt=self.alt)
-        return self._shown
-
-    def _repr_html_(self) -> str:
-        return self.show()._repr_html_()
-
-    def _repr_png_(self) -> bytes:
-        return self.show()._repr_png_()
-
-    def __repr__(self) -> str:
-        return f"Map({self.alt!r})"
+    def __init__(self, fig, alt: str, caption: str | None = None, *, bins: list[float] | None = None) -> None:
+        super().__init__(fig, alt, caption)
+        self.bins = list(bins or [])
 
 
 def classify(values: pd.Series, scheme: str = "Quantiles", k: int = 5) -> tuple[np.ndarray, list[float]]:
@@ -93,37 +79,58 @@ def choropleth(
     source: str,
     legend_title: str,
     lang: str | None = None,
+    values: pd.DataFrame | None = None,
+    names: str | None = None,
+    place: str | None = None,
     scheme: str = "Quantiles",
     k: int = 5,
     decimals: int = 0,
+    hatch_missing: bool = False,
+    missing_label: str | None = None,
     points: dict[str, pd.DataFrame] | None = None,
     radius_km: float | None = None,
     background: gpd.GeoDataFrame | None = None,
     alt: str | None = None,
-    figsize: tuple[float, float] = (8.5, 7.5),
+    figsize: tuple[float, float] | None = (8.5, 7.5),
 ) -> Map:
-    """A classed map of ``areas[column]`` with optional point networks (``{label: DataFrame with lat,
-    lon}``), catchment circles of ``radius_km`` around the first network, and ``background`` outlines.
+    """A classed map of ``areas[column]``, drawn in :data:`~playbook.sources.boundaries.CRS_MAPS`, with
+    optional point networks (``{label: DataFrame with lat, lon}``), catchment circles of ``radius_km``
+    around the first network, and ``background`` outlines. Returns a :class:`Map`.
 
-    Areas without a value are grey and listed in the legend. ``alt`` defaults to a description of the
-    classes and networks.
+    ``values``: a table with ``DGUID`` and ``column`` (and ``names``) joined to ``areas`` on ``DGUID``
+    (areas without a row have no value). Areas without a value are grey (and hatched with
+    ``hatch_missing``) and listed in the legend as ``missing_label`` (default "No data"). The legend
+    gives the class bounds. ``alt`` defaults to a description of the classes and networks; with
+    ``names`` (a column naming the areas) and ``place``, it names the highest and lowest area.
+    ``figsize=None`` fits the figure's height to the areas' shape.
     """
     lang = i18n.language(lang)
+    if values is not None:
+        keep = list(dict.fromkeys(["DGUID", column, *([names] if names else [])]))
+        areas = areas.drop(columns=[c for c in keep if c != "DGUID" and c in areas.columns])
+        areas = areas.merge(values[keep], on="DGUID", how="left")
     shapes = _to_map_crs(areas)
     classes, bins = classify(shapes[column], scheme, k)
     k = len(bins)
     colours = plt.get_cmap(f"{figures.SEQUENTIAL}_r")(np.linspace(0.1, 0.95, k))
+    if figsize is None:
+        x0, y0, x1, y1 = shapes.total_bounds
+        figsize = (9.0, float(np.clip(7.5 * (y1 - y0) / max(x1 - x0, 1e-9), 3.0, 7.0)) + 1.6)
     fig, ax = plt.subplots(figsize=figsize)
     if background is not None:
         _to_map_crs(background).plot(ax=ax, facecolor="none", edgecolor="#777777", linewidth=0.4)
     fill = np.array([colours[c] if c >= 0 else to_rgba(MISSING_COLOUR) for c in classes])
     shapes.plot(ax=ax, color=fill, edgecolor="white", linewidth=0.1)
+    hatch = "///" if hatch_missing else None
+    if hatch and (classes < 0).any():
+        shapes[classes < 0].plot(ax=ax, facecolor="none", edgecolor="#777777", hatch=hatch, linewidth=0.3)
     handles = [
         Patch(facecolor=colours[i], label=label)
         for i, label in enumerate(_class_labels(bins, float(shapes[column].min()), lang, decimals))
     ]
     if (classes < 0).any():
-        handles.append(Patch(facecolor=MISSING_COLOUR, label=i18n.t("maps_no_data", lang)))
+        handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor="#777777" if hatch else None, hatch=hatch,
+                             label=missing_label or i18n.t("maps_no_data", lang)))
     described = []
     for n, (label, frame) in enumerate((points or {}).items()):
         marker, colour = MARKERS[n % len(MARKERS)]
@@ -176,6 +183,8 @@ def choropleth(
     ax.set_ylabel("")
     ax.set_aspect("equal")
     figures.finish(fig, title=title, source=source, xlabel=i18n.t("maps_projection", lang), ax=ax)
+    if alt is None and names and place:
+        alt = _named_alt(shapes, column, names, place, legend_title, scheme, k, decimals, int((classes < 0).sum()), lang)
     if alt is None:
         alt = i18n.t(
             "maps_alt",
@@ -188,4 +197,27 @@ def choropleth(
         )
         if described:
             alt += " " + i18n.t("maps_alt_points", lang, points=", ".join(described))
-    return Map(fig, alt, bins)
+    return Map(fig, alt, bins=bins)
+
+
+def _named_alt(shapes, column, names, place, what, scheme, k, decimals, missing, lang) -> str:
+    """Alt text naming the areas with the highest and the lowest value."""
+    known = shapes[shapes[column].notna()].sort_values(column)
+    try:
+        scheme_label = i18n.t(f"maps_scheme_{scheme.lower()}", lang)
+    except PlaybookError:  # a mapclassify scheme without a label of its own
+        scheme_label = scheme
+    return i18n.t(
+        "maps_alt_named",
+        lang,
+        what=what,
+        place=place,
+        n=len(shapes),
+        k=k,
+        scheme=scheme_label,
+        high=known[names].iloc[-1],
+        high_value=i18n.format_number(known[column].iloc[-1], lang, decimals),
+        low=known[names].iloc[0],
+        low_value=i18n.format_number(known[column].iloc[0], lang, decimals),
+        missing=missing,
+    )

@@ -22,7 +22,7 @@ import pandas as pd
 from playbook.geo.catchments.analysis import population_weighted_centroids
 from playbook.sources import datasets
 from playbook.sources.boundaries import centroids, read_boundaries
-from playbook.sources.population import read_population_counts
+from playbook.sources.population import census_subdivisions
 
 PLACEMENTS = ("population_weighted", "csd_centroid", "library_mean", "cd_centroid")
 #: Registry names of the inputs of the population-weighted centroids (Prince Edward Island).
@@ -53,9 +53,7 @@ def pei_dissemination_areas(profile=None, da_csd=None) -> pd.DataFrame:
 def _csd_locations() -> pd.DataFrame:
     from playbook.sources.servicepoints import read_odcaf_libraries
 
-    counts = read_population_counts(datasets.path("population_2021"))
-    csd = counts.loc[counts["geo_level"] == "Census subdivision", ["DGUID", "code", "name", "pruid", "population_2021"]]
-    csd = csd.rename(columns={"code": "csduid", "population_2021": "population"}).reset_index(drop=True)
+    csd = census_subdivisions()
     by_boundary = centroids(read_boundaries("boundaries_csd_2021", crs=None)).set_index("DGUID")
     libraries = read_odcaf_libraries()
     by_library = libraries.groupby("csduid")[["lat", "lon"]].mean()
@@ -100,3 +98,28 @@ def place_at_csd(points: pd.DataFrame) -> pd.DataFrame:
         out[axis] = out[axis].astype("float64").where(has, placed) if axis in out else placed
     out["placement"] = np.where(has, "coordinates", code.map(locations["placement"]).fillna(""))
     return out
+
+
+def read_service_canada_points(path=None, addresses=None) -> pd.DataFrame:
+    """The Service Canada points of service (:func:`playbook.sources.service_canada.read_service_canada_list`:
+    ``id``, ``name_en``, ``type``, ``language``, ``province``, ``town``, ``csduid``, ``match``), placed
+    at their census subdivision's location: ``placement``, ``lat``, ``lon`` (:func:`place_at_csd`).
+
+    Unmatched points keep missing coordinates; ``attrs["match_rate"]`` (0-1) and
+    ``attrs["matched_by"]`` (counts per method) report the matching.
+    """
+    from playbook.sources.service_canada import read_service_canada_list
+
+    listed = read_service_canada_list(path, addresses)
+    points = place_at_csd(listed.assign(lat=float("nan"), lon=float("nan")))
+    points.attrs = dict(listed.attrs)
+    return points
+
+
+def read_burolis(path) -> pd.DataFrame:
+    """A BUROLIS extract (:func:`playbook.sources.servicepoints.read_burolis_list`) with the offices
+    that lack coordinates placed at their census subdivision (:func:`place_at_csd`; ``placement``
+    says how)."""
+    from playbook.sources.servicepoints import read_burolis_list
+
+    return place_at_csd(read_burolis_list(path))

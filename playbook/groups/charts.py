@@ -18,7 +18,7 @@ def label(kind: str, value: str, lang: str | None = None) -> str:
 
 
 def direct_chart(direct: pd.DataFrame, outcome: str, *, source: str, lang: str | None = None):
-    """Dot chart with 95% intervals of one outcome for every group (Canada rows); returns (fig, alt)."""
+    """Dot chart with 95% intervals of one outcome for every group (Canada rows); returns a Figure."""
     d = direct[(direct["outcome"] == outcome) & (direct["geography"] == "01") & direct["released"]]
     d = d.sort_values("estimate").reset_index(drop=True)
     names = [label("group", g, lang) for g in d["group"]]
@@ -37,11 +37,11 @@ def direct_chart(direct: pd.DataFrame, outcome: str, *, source: str, lang: str |
             top_value=format_percent(top["estimate"], lang), bottom=label("group", bottom["group"], lang),
             bottom_value=format_percent(bottom["estimate"], lang),
             everyone=format_percent(everyone.iloc[0], lang) if len(everyone) else "—")
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def validation_chart(metrics: pd.DataFrame, *, source: str, lang: str | None = None):
-    """MAE and coverage by level for both methods (all outcomes); returns (fig, alt)."""
+    """MAE and coverage by level for both methods (all outcomes); returns a Figure."""
     m = metrics[metrics["outcome"] == "all"].copy()
     levels = list(m["level"].cat.categories)
     fig, axes = plt.subplots(1, 2, figsize=(10, 5))
@@ -67,12 +67,12 @@ def validation_chart(metrics: pd.DataFrame, *, source: str, lang: str | None = N
             synthetic_csd=format_number(csd.loc["synthetic", "mae"], lang, 1),
             model_cov=format_percent(100 * csd.loc["model", "coverage"], lang, 0),
             synthetic_cov=format_percent(100 * csd.loc["synthetic", "coverage"], lang, 0))
-    return fig, alt
+    return figures.Figure(fig, alt)
 
 
 def truth_scatter(estimates: pd.DataFrame, truth: pd.DataFrame, outcome: str, *, source: str,
                   lang: str | None = None):
-    """Model-based CSD estimates against the truth for one outcome; returns (fig, alt)."""
+    """Model-based CSD estimates against the truth for one outcome; returns a Figure."""
     e = estimates[(estimates["level"] == "Census subdivision") & (estimates["outcome"] == outcome)]
     m = e.merge(truth[truth["outcome"] == outcome][["DGUID", "truth"]], on="DGUID")
     fig, ax = plt.subplots(figsize=(8, 6))
@@ -84,4 +84,4 @@ def truth_scatter(estimates: pd.DataFrame, truth: pd.DataFrame, outcome: str, *,
                    xlabel=t("groups_truth", lang), ylabel=t("groups_estimate", lang))
     alt = t("groups_fig_scatter_alt", lang, n=format_number(len(m), lang), outcome_lower=name.lower(),
             mae=format_number((m["estimate"] - m["truth"]).abs().mean(), lang, 1))
-    return fig, alt
+    return figures.Figure(fig, alt)

@@ -2,7 +2,7 @@
 
 The census gives margins (the share of seniors, of people with low income, of immigrants ...), not
 their joint distribution. Small-area estimation combines these margins with survey group rates
-(:mod:`playbook.groups.sae`). The characteristics are the C1 set of the EVI (``specs/census_2021.yml``);
+(:mod:`playbook.groups.sae`). The characteristics are census characteristics declared in ``specs/census_2021.yml``;
 the extract is read with :func:`playbook.sources.census.extract` (names checked against the spec).
 """
 
@@ -14,33 +14,40 @@ from os import PathLike
 import numpy as np
 import pandas as pd
 
+from playbook.codes import CIUS_PROVINCES, census_characteristics, census_id, parse_dguid
 from playbook.errors import PlaybookError
-from playbook.geo.hierarchy import parse_dguid
 from playbook.sources.census import extract
 
-#: Census characteristic IDs (2021) used for group compositions.
-CENSUS_IDS = [1, 6, 7, 8, 14, 15, 24, 335, 340, 383, 387, 1402, 1403, 1527, 1529, 1998, 1999]
-#: Age groups of the CIUS tables; the census C1 set gives 15-24, 25-64 and 65+ by area.
+#: Age groups of the CIUS tables; the census characteristics give 15-24, 25-64 and 65+ by area.
 AGE_GROUPS = ["15-24", "25-44", "45-64", "65+"]
 #: Share of 25-64 year-olds who are 25-44 (Canada, 2021 Census: about half), used for every area.
 SHARE_25_44_OF_25_64 = 0.5
-#: Binary group margins: name -> (numerator ID, denominator ID).
-MARGINS = {
-    "low_income": (340, 335),
-    "no_certificate": (1999, 1998),
-    "no_official_language": (387, 383),
-    "indigenous": (1403, 1402),
-    "immigrant": (1529, 1527),
+#: Binary group margins: name -> the census indicator (``specs/census_2021.yml``) whose share it is.
+MARGIN_INDICATORS = {
+    "low_income": "low_income_lim_at",
+    "no_certificate": "no_certificate",
+    "no_official_language": "neither_official_language",
+    "indigenous": "indigenous_identity",
+    "immigrant": "immigrants",
 }
-#: Provinces covered by the CIUS (the territories are covered by the Northern Canada Internet Use Survey).
-CIUS_PROVINCES = ["10", "11", "12", "13", "24", "35", "46", "47", "48", "59"]
+#: Binary group margins: name -> (numerator ID, denominator ID), read from the census mapping.
+MARGINS = {name: (census_id(ind), census_characteristics()[census_id(ind)]["denominator"])
+           for name, ind in MARGIN_INDICATORS.items()}
+#: The census indicators of the age shares and the other columns a composition reads.
+AGE_INDICATORS = {"pop15": "education_total_15_plus", "young": ("age_15_19", "age_20_24"), "old": "age_65_plus"}
+#: Census characteristic IDs (2021) used for group compositions.
+CENSUS_IDS = sorted(
+    {census_id(i) for i in ("population", "density_km2", "land_area_km2", "age_total", "age_15_19", "age_20_24",
+                            "age_65_plus", "education_total_15_plus")}
+    | {cid for pair in MARGINS.values() for cid in pair}
+)
 #: Areas under this population are treated as rural and small town (outside CMAs/CAs, whose core
 #: has at least 10,000 people) when the extract has no CMA/CA membership column.
 RURAL_POPULATION = 10_000
 
 
 def census_extract(paths: str | PathLike | Sequence[str | PathLike], level: str | None = None) -> pd.DataFrame:
-    """The C1 characteristics needed for compositions, one row per geography."""
+    """The census characteristics needed for compositions, one row per geography."""
     paths = [paths] if isinstance(paths, str | PathLike) else list(paths)
     return extract(paths, CENSUS_IDS, level=level)
 
@@ -55,9 +62,10 @@ def compositions(extract: pd.DataFrame) -> pd.DataFrame:
                             expected=f"characteristics {CENSUS_IDS}")
     out = extract[["DGUID", "GEO_LEVEL", "GEO_NAME"]].copy()
     out["pruid"] = parse_dguid(extract["DGUID"])["pruid"].astype("string")
-    pop15 = extract["c1998"].astype(float)
-    young = (extract["c14"] + extract["c15"]).astype(float)
-    old = extract["c24"].astype(float)
+    col = lambda indicator: extract[f"c{census_id(indicator)}"]  # noqa: E731
+    pop15 = col(AGE_INDICATORS["pop15"]).astype(float)
+    young = sum(col(i) for i in AGE_INDICATORS["young"]).astype(float)
+    old = col(AGE_INDICATORS["old"]).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         a15, a65 = (young / pop15).clip(0, 1), (old / pop15).clip(0, 1)
         middle = (1 - a15 - a65).clip(lower=0)
@@ -69,8 +77,8 @@ def compositions(extract: pd.DataFrame) -> pd.DataFrame:
             out[name] = (extract[f"c{num}"].astype(float) / extract[f"c{den}"].astype(float)).clip(0, 1)
     total = out[[f"age_{a}" for a in AGE_GROUPS]].sum(axis=1)
     out[[f"age_{a}" for a in AGE_GROUPS]] = out[[f"age_{a}" for a in AGE_GROUPS]].div(total, axis=0)
-    out["rural"] = ~extract["cmauid"].notna() if "cmauid" in extract else extract["c1"].astype(float) < RURAL_POPULATION
-    out = out[out["pruid"].isin(CIUS_PROVINCES) & (out["pop15"] > 0)]
+    out["rural"] = ~extract["cmauid"].notna() if "cmauid" in extract else col("population").astype(float) < RURAL_POPULATION
+    out = out[out["pruid"].isin(list(CIUS_PROVINCES)) & (out["pop15"] > 0)]
     shares = [f"age_{a}" for a in AGE_GROUPS] + list(MARGINS)
     # suppressed rates (tiny areas): the province's mean rate
     prov = out.groupby("pruid")[shares].transform(lambda s: s.mean() if s.notna().any() else 0)
@@ -79,12 +87,8 @@ def compositions(extract: pd.DataFrame) -> pd.DataFrame:
 
 
 def demo_compositions(name: str = "demo_census_profile_2021") -> pd.DataFrame:
-    """CSD compositions from the embedded demo Census Profile (registry ``name``); while that file is
-    not embedded, from :func:`playbook.demo.census_stand_in.stand_in_extract` (same shape)."""
+    """CSD compositions from the embedded demo Census Profile (registry ``name``). For real data,
+    pass the downloaded profile to :func:`census_extract` and :func:`compositions` instead."""
     from playbook.sources import datasets
 
-    if name in datasets.registry():
-        return compositions(census_extract(datasets.path(name), level="Census subdivision"))
-    from playbook.demo.census_stand_in import stand_in_extract
-
-    return compositions(stand_in_extract())
+    return compositions(census_extract(datasets.path(name), level="Census subdivision"))

@@ -29,6 +29,7 @@ from scipy.special import expit
 from scipy.stats import norm
 from sklearn.linear_model import LogisticRegression
 
+from playbook.codes import CIUS_PROVINCES, dguid, parse_dguid
 from playbook.errors import PlaybookError
 from playbook.groups.composition import AGE_GROUPS, MARGINS
 from playbook.sources.survey_estimates import weighted_totals
@@ -42,7 +43,7 @@ SURVEY_MARGINS = {
     "immigrant": ("immigrant", "yes"),
 }
 FEATURES = ["age_25-44", "age_45-64", "age_65+", "women", *MARGINS, "disability", "rural"]
-PROVINCES = ["10", "11", "12", "13", "24", "35", "46", "47", "48", "59"]
+PROVINCES = list(CIUS_PROVINCES)
 METHODS = ("synthetic", "model")
 
 
@@ -67,8 +68,8 @@ def _rollup(comp: pd.DataFrame, values: np.ndarray, extra: np.ndarray) -> list[t
     with the extra (model) variance of each area rolled up as for independent area effects."""
     pop = comp["pop15"].to_numpy()
     out = [(comp[["DGUID", "pruid", "pop15"]].assign(level="Census subdivision"), values, extra)]
-    for level, key in (("Census division", "2021A0003" + comp["DGUID"].str[9:13]),
-                       ("Province", "2021A0002" + comp["pruid"])):
+    for level, key in (("Census division", dguid("Census division", parse_dguid(comp["DGUID"])["code"].str[:4])),
+                       ("Province", dguid("Province", comp["pruid"]))):
         codes, uniques = pd.factorize(key)
         num = np.zeros((len(uniques), values.shape[1]))
         np.add.at(num, codes, values * pop[:, None])

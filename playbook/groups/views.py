@@ -6,8 +6,10 @@ privacy online"; skills = low digital skills. The index engine (:func:`playbook.
 them with the spec ``specs/evi_groups.yml``: goalposts 0-100 (the percent scale, the same for every
 group, so that groups can be compared), equal weights, arithmetic mean (0-100, higher = more
 e-vulnerable). The gap is the group's score minus everyone's in the same area. Before a table
-leaves this module it passes :func:`playbook.privacy.protect`: areas where the group counts fewer
-than ``min_population`` people 15+ are suppressed, and counts are rounded.
+leaves this module it passes :func:`playbook.privacy.protect` with the disclosure rules of
+``specs/disclosure.yml``, its threshold raised to ``min_population`` (40 people 15+: a model-based
+estimate for a smaller group is not shown): areas where the group counts fewer are suppressed, and
+counts are randomly rounded to the rules' base.
 """
 
 from __future__ import annotations
@@ -44,12 +46,14 @@ def _scores(survey, comp, group: str, fits: dict, level: str, cells: tuple) -> p
 
 
 def group_evi(survey, comp: pd.DataFrame, group: str, *, level: str = "Census subdivision",
-              n_replicates: int | None = 50, min_population: int = 40, rounding: int | None = 5,
-              fits: dict | None = None) -> pd.DataFrame:
+              n_replicates: int | None = 50, min_population: int = 40, fits: dict | None = None,
+              policy: privacy.Policy | None = None) -> pd.DataFrame:
     """EVI and its dimensions for ``group`` in each area of ``level``, with the gap to everyone.
 
     Columns: ``DGUID, pruid, access, comfort, skills, evi, group_population, evi_everyone, gap,
-    suppressed`` (scores in percent; ``gap`` in points). ``fits``: from :func:`playbook.groups.sae.fit_all`."""
+    suppressed`` (scores in percent; ``gap`` in points). ``fits``: from :func:`playbook.groups.sae.fit_all`.
+    ``policy``: the disclosure rules (default ``specs/disclosure.yml``), whose threshold is raised to
+    ``min_population`` if it is lower."""
     fits = fits if fits is not None and set(OUTCOMES) <= set(fits) else fit_all(
         survey, comp, OUTCOMES, n_replicates=n_replicates)
     cells = cells_of(comp, survey)
@@ -57,5 +61,6 @@ def group_evi(survey, comp: pd.DataFrame, group: str, *, level: str = "Census su
     everyone = _scores(survey, comp, "everyone", fits, level, cells)[["DGUID", "evi"]]
     out = mine.merge(everyone.rename(columns={"evi": "evi_everyone"}), on="DGUID", how="left")
     out["gap"] = out["evi"] - out["evi_everyone"]
-    return privacy.protect(out, counts=["group_population"], threshold=min_population, rounding=rounding,
-                           dependent=[*DIMENSIONS, "evi", "gap"])
+    rules = policy if policy is not None else privacy.Policy.default()
+    rules = rules.replace(threshold=max(rules.threshold, min_population))
+    return privacy.protect(out, counts=["group_population"], dependent=[*DIMENSIONS, "evi", "gap"], policy=rules)

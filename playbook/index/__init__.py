@@ -1,20 +1,20 @@
 """The composite-index engine: a spec in YAML, a pipeline of pure vectorised steps, audit and
-uncertainty analysis (contract C4).
+uncertainty analysis.
 
 >>> spec = load_spec("specs/evi.yml")            # doctest: +SKIP
 >>> result = build(spec, indicators)             # doctest: +SKIP
 >>> result.scores                                # unit id, dimensions, score, rank, quintile, coverage
 
-See the book's appendix "Index specification" for the format and every method's formula.
+See the book's appendix "Index specification" for the format and every method's formula. Results are
+rolled up to larger geographies by :func:`playbook.geo.hierarchy.rollup` (the next stage).
 """
 
 from playbook.index.audit import Audit, audit
 from playbook.index.pipeline import Pipeline, Result, build
-from playbook.index.rollup import rollup
 from playbook.index.spec import Dimension, Indicator, Spec, load_spec
 from playbook.index.uncertainty import Uncertainty, uncertainty
 
 __all__ = [
     "Audit", "Dimension", "Indicator", "Pipeline", "Result", "Spec", "Uncertainty",
-    "audit", "build", "load_spec", "rollup", "uncertainty",
+    "audit", "build", "load_spec", "uncertainty",
 ]

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from playbook import jurisdiction as jur
+from playbook.codes import PROVINCES
 from playbook.errors import PlaybookError
-from playbook.geo.hierarchy import PROVINCES
 from playbook.io import atomic_path
 
 SCAFFOLD = """\

@@ -27,19 +27,14 @@ import pandas as pd
 import yaml
 
 from playbook import i18n
+from playbook.codes import GEO_LEVELS, POPULATION_GROUPS, PROVINCES, parse_dguid
 from playbook.errors import PlaybookError
-from playbook.geo.hierarchy import PROVINCES, SCHEMA_LEVELS, parse_dguid
 from playbook.paths import ROOT
 
 JURISDICTIONS_DIR = ROOT / "jurisdictions"
 ENV_VAR = "PLAYBOOK_JURISDICTION"
 DEFAULT = "ca"
 LEVELS = ("federal", "provincial", "territorial", "municipal")
-GEO_LEVELS = tuple(dict.fromkeys([*SCHEMA_LEVELS.values(), "Territory"]))
-POPULATION_GROUPS = (
-    "seniors", "youth", "indigenous", "recent_immigrants", "official_language_minority",
-    "no_official_language", "low_income", "rural_remote", "people_with_disabilities",
-)
 LAW_KINDS = ("privacy_and_access", "privacy", "access", "municipal", "health", "private_sector")
 #: Chapter text a profile may override (``text:`` in the YAML); defaults come from the catalogue.
 TEXT_KEYS = ("front_page_note", "working_group_partners", "privacy_note")
@@ -332,7 +327,7 @@ def places_table(areas: pd.DataFrame, profile: Profile, lang: str | None = None,
 
     lang = i18n.language(lang)
     csd = areas[areas["geo_level"] == "Census subdivision"].nlargest(top, "population_2021")
-    csd = privacy.protect(csd, counts=["population_2021"], threshold=10, rounding=5)
+    csd = privacy.protect(csd, counts=["population_2021"])
     name, population = i18n.t("jurisdiction_csd_name", lang), i18n.t("population_2021", lang)
     shown = csd[["name", "population_2021"]].rename(columns={"name": name, "population_2021": population})
     caption = i18n.t("jurisdiction_places_title", lang, jurisdiction=profile.label(lang)) + " — " + source

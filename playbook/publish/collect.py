@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from playbook import __version__, evi, i18n, index, indicators
-from playbook.geo.hierarchy import province_names, read_hierarchy
+from playbook.codes import DEFAULT_DRAWS, DEFAULT_RADIUS_KM, DEFAULT_SEED, province_names
+from playbook.geo.hierarchy import read_hierarchy, rollup
 from playbook.publish.release import TableSpec
 from playbook.sources import datasets
 
@@ -83,15 +84,12 @@ def index_results(data: pd.DataFrame, spec, *, draws: int, seed: int) -> TableSp
             scores = scores.merge(unc[["DGUID", "median_rank", "rank_p05", "rank_p95"]], on="DGUID", how="left")
         scores = scores.merge(rows[["DGUID", "population", "pruid"]], on="DGUID", how="left")
         frames.append(scores)
-        if level == "csd":
-            for by in ("pruid", "cma_dguid"):
-                if by in rows.columns:
-                    rolled = index.rollup(result, by=by)
-                    rolled = rolled[rolled[by].notna()].rename(columns={by: "DGUID"})
-                    if by == "pruid":
-                        rolled["pruid"] = rolled["DGUID"]
-                        rolled["DGUID"] = "2021A0002" + rolled["DGUID"].astype(str)
-                    frames.append(rolled.assign(level="province" if by == "pruid" else "cma_ca"))
+        if level == "csd":  # the one roll-up: provinces (with their DGUIDs) and CMAs/CAs
+            if "pruid" in rows.columns:
+                frames.append(rollup(result, "Province").assign(level="province"))
+            if "cma_dguid" in rows.columns:
+                rolled = rollup(result, "cma_dguid").rename(columns={"cma_dguid": "DGUID"})
+                frames.append(rolled.assign(level="cma_ca"))
     frame = pd.concat(frames, ignore_index=True)
     dims = [d.id for d in index.load_spec(spec).dimensions]
     columns = {d: {lang: evi.dimension_labels(spec, lang)[d] for lang in i18n.LANGUAGES} for d in dims}
@@ -165,8 +163,8 @@ VIEWS = {
 }
 
 
-def collect(spec_path: str | Path | None = None, *, draws: int = 200, seed: int = 2021,
-            radius_km: float = 50.0) -> tuple[list[TableSpec], dict]:
+def collect(spec_path: str | Path | None = None, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
+            radius_km: float = DEFAULT_RADIUS_KM) -> tuple[list[TableSpec], dict]:
     """Every table of the common database and the release metadata."""
     spec = indicators.read_spec(spec_path)
     hierarchy = read_hierarchy(None)
@@ -191,6 +189,6 @@ def collect(spec_path: str | Path | None = None, *, draws: int = 200, seed: int 
         "sources": "; ".join(sorted({e.source["en"] for e in registry.values()})),
         "uncertainty_draws": draws,
         "seed": seed,
-        "radius_km": radius_km,
+        "radius_km": float(radius_km),
     }
     return tables, metadata

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from playbook.codes import DEFAULT_DRAWS, DEFAULT_RADIUS_KM, DEFAULT_SEED
 from playbook.privacy import RULES, Policy
 from playbook.publish import collect
 from playbook.publish import postgres as pg
@@ -15,7 +16,8 @@ from playbook.publish import release as rel
 
 
 def publish(out: Path | None, *, postgres: str | None = None, release: str | None = None, spec: Path | None = None,
-            rules: Path = RULES, draws: int = 200, seed: int = 2021, radius_km: float = 50.0) -> dict:
+            rules: Path = RULES, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
+            radius_km: float = DEFAULT_RADIUS_KM) -> dict:
     """Collect, protect and write the release (files and/or PostgreSQL); return a summary."""
     policy = Policy.from_yaml(rules)
     specs, metadata = collect.collect(spec, draws=draws, seed=seed, radius_km=radius_km)

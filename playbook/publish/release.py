@@ -20,14 +20,14 @@ import duckdb
 import pandas as pd
 
 from playbook.errors import PlaybookError
-from playbook.privacy import Policy, disclose
+from playbook.privacy import Policy, protect
 
 DATABASE = "ddi.duckdb"
 
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A table to publish, its documentation and its disclosure rules (see :func:`privacy.disclose`)."""
+    """A table to publish, its documentation and what :func:`playbook.privacy.protect` must know of it."""
 
     name: str
     frame: pd.DataFrame
@@ -54,17 +54,22 @@ class Protected:
 _TOKEN = object()
 
 
-def protect_tables(specs: list[TableSpec], policy: Policy) -> tuple[list[Protected], pd.DataFrame]:
-    """Apply ``policy`` to every table; return the protected tables and the suppression report."""
+def protect_tables(specs: list[TableSpec], policy: Policy | None = None) -> tuple[list[Protected], pd.DataFrame]:
+    """Pass every table through :func:`playbook.privacy.protect` (the same disclosure control as the
+    tables shown on the site) under ``policy`` (default: ``specs/disclosure.yml``); return the
+    protected tables and the suppression report."""
+    policy = policy if policy is not None else Policy.default()
     names = [s.name for s in specs]
     if len(set(names)) != len(names):
         raise PlaybookError("two tables have the same name", field="name", expected="unique table names")
     protected, reports = [], []
     for spec in specs:
         keys = list(spec.primary_key) or [spec.frame.columns[0]]
-        frame, report = disclose(spec.frame, name=spec.name, policy=policy, keys=keys, counts=spec.counts,
-                                 dependent=spec.dependent, respondents=spec.respondents,
-                                 estimates=spec.estimates, margins=spec.margins)
+        frame, report = protect(spec.frame, spec.counts, name=spec.name, policy=policy, keys=keys,
+                                dependent=spec.dependent, respondents=spec.respondents,
+                                estimates=spec.estimates, margins=spec.margins, report=True)
+        if "suppressed" not in spec.frame.columns:  # the report says which cells, the table stays as specified
+            frame = frame.drop(columns="suppressed")
         protected.append(Protected(spec, frame, _TOKEN))
         if len(report):
             report = report.assign(row=report[keys].astype(str).agg(" | ".join, axis=1)).drop(columns=keys)

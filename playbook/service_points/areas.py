@@ -5,7 +5,8 @@ population and a vulnerability score.
 ``score="stand-in"`` computes a clearly labelled **stand-in** from real data on population and land
 (Table 98-10-0002-01): the mean percentile rank of low population density and of population decline
 2016-2021, 0 (dense, growing) to 100 (sparse, shrinking). It is not the EVI and says nothing about
-internet use; it only lets the catchment tools run before the index is available.
+internet use; it shows what the catchment tools do with real data alone, without the EVI's synthetic
+indicators.
 """
 
 from __future__ import annotations
@@ -35,20 +36,16 @@ def stand_in_score(counts: pd.DataFrame) -> pd.Series:
 @cache
 def _evi_inputs():
     """The EVI spec and indicator data of every geography (read once per session)."""
-    try:
-        from playbook import evi
-        from playbook.index import load_spec
-    except ImportError:
-        raise PlaybookError(
-            "the E-Vulnerability Index is not available yet (playbook.evi.inputs)", field="score", expected="score='stand-in'"
-        ) from None
+    from playbook import evi
+    from playbook.index import load_spec
+
     return load_spec(ROOT / "specs" / "evi.yml"), evi.indicator_data(evi.read_inputs())
 
 
 def evi_scores(level: str = "csd") -> pd.Series:
     """EVI score per DGUID of ``level`` (``"csd"`` or ``"da"``): the index engine (``playbook.index``)
-    on the EVI spec and the demo data (``playbook.evi.inputs``: census profile + area internet file, C2-C5),
-    normalised among the areas of that level."""
+    on the EVI spec and the demo data (``playbook.evi.inputs``: the demo census profile and area
+    internet file, indicators as declared in the spec), normalised among the areas of that level."""
     from playbook import evi
     from playbook.index import build
 
@@ -79,19 +76,12 @@ def csd_areas(score: str = "stand-in") -> pd.DataFrame:
 
 def by_census_division(areas: pd.DataFrame, value: str = "score") -> pd.DataFrame:
     """Population-weighted mean of ``value`` and total population per census division
-    (``DGUID`` of the division, built from the first four digits of the CSD code)."""
-    weights = areas["population"].where(areas[value].notna(), 0)
-    frame = pd.DataFrame(
-        {
-            "DGUID": "2021A0003" + areas["csduid"].str[:4],
-            "population": areas["population"],
-            "_w": weights,
-            "_wx": weights * areas[value].fillna(0),
-        }
-    )
-    out = frame.groupby("DGUID", as_index=False)[["population", "_w", "_wx"]].sum()
-    out[value] = out["_wx"] / out["_w"].where(out["_w"] > 0)
-    return out[["DGUID", "population", value]]
+    (``DGUID`` of the division, from the first four digits of the CSD code), with the one roll-up
+    (:func:`playbook.geo.hierarchy.rollup`)."""
+    from playbook.geo.hierarchy import rollup
+
+    divisions = rollup(areas.assign(cduid=areas["csduid"].str[:4]), "Census division", value, "population")
+    return divisions[["DGUID", "population", value]]
 
 
 def pei_da_areas(score: str = "stand-in", **inputs) -> pd.DataFrame:

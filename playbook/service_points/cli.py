@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from playbook.codes import DEFAULT_RADIUS_KM
 from playbook.errors import PlaybookError
-from playbook.io import atomic_path
+from playbook.io import atomic_path, numbers, require_columns
 from playbook.sources.servicepoints import read_service_points, validate
 
 AREA_COLUMNS = ["id", "lat", "lon", "population"]
@@ -38,28 +38,14 @@ def read_areas(path: str | Path) -> pd.DataFrame:
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise PlaybookError(f"cannot read the CSV: {exc}", path=path, expected="a UTF-8 CSV with a header") from None
     raw.columns = [c.strip() for c in raw.columns]
-    missing = [c for c in AREA_COLUMNS if c not in raw.columns]
-    if missing:
-        raise PlaybookError(
-            f"column(s) {missing} missing",
-            path=path,
-            row=1,
-            field=missing[0],
-            expected="columns id, lat, lon, population and optionally score",
-        )
+    require_columns(raw.columns, AREA_COLUMNS, path=path, expected="columns id, lat, lon, population and optionally score")
     out = validate(raw[["id", "lat", "lon"]], path)  # unique ids, coordinates inside Canada
     for col, expected in (("population", "a number >= 0"), ("score", "a number (or empty)")):
         if col not in raw.columns:
             continue
-        text = raw[col].str.strip()
-        values = pd.to_numeric(text, errors="coerce")
-        bad = (values.isna() & (text.ne("") | (col == "population"))) | (values < 0) & (col == "population")
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise PlaybookError(
-                f"'{raw[col].iloc[row]}' is not valid", path=path, row=row + 2, field=col, expected=expected
-            )
-        out[col] = values.astype("float64")
+        population = col == "population"
+        out[col] = numbers(raw[col], path=path, field=col, expected=expected, required=population,
+                           minimum=0 if population else None, noun="valid")
     return out
 
 
@@ -100,7 +86,8 @@ def register(commands) -> None:
     )
     p.add_argument("--areas", required=True, help="CSV with id, lat, lon, population[, score]")
     p.add_argument("--points", required=True, help="service points (CSV or GeoJSON) with id, lat, lon")
-    p.add_argument("--radius-km", type=float, default=50.0, help="catchment radius in km (default 50)")
+    p.add_argument("--radius-km", type=float, default=DEFAULT_RADIUS_KM,
+                   help=f"catchment radius in km (default {DEFAULT_RADIUS_KM:g})")
     p.add_argument("--out", required=True, help="per-area output CSV: id, nearest_point, distance_km, points_within")
     p.add_argument(
         "--points-out",

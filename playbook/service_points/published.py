@@ -2,8 +2,9 @@
 
 :func:`area_table` gives one row per area (its nearest Service Canada point and library, how far,
 how many points within reach); :func:`point_table` one row per point (the people within its reach).
-Counts of people are suppressed under 10 and rounded to 10, like every published table of the
-playbook; the score of an area whose population is suppressed is suppressed with it.
+Counts of people pass the disclosure rules of every table of the playbook (:func:`playbook.privacy.protect`,
+``specs/disclosure.yml``: suppressed under the threshold, randomly rounded to the base); the score of an
+area whose population is suppressed is suppressed with it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from playbook import i18n, privacy
-from playbook.geo.hierarchy import province_names
+from playbook.codes import province_names
 
 
 def area_table(areas: pd.DataFrame, near_sc: pd.DataFrame, near_library: pd.DataFrame, points: pd.DataFrame,
@@ -36,7 +37,7 @@ def area_table(areas: pd.DataFrame, near_sc: pd.DataFrame, near_library: pd.Data
         "within_sc": near_sc["points_within"].to_numpy(),
         "distance_library": near_library["distance_km"].round(1).to_numpy(),
     })
-    table = privacy.protect(table, counts=["population"], rounding=10, dependent=["score"])
+    table = privacy.protect(table, counts=["population"], dependent=["score"])
     table["population"] = table["population"].astype("Int64")
     labels = {
         "DGUID": "DGUID",
@@ -62,8 +63,8 @@ def point_table(per_point: pd.DataFrame, *, lang: str | None = None) -> pd.DataF
     lang = i18n.language(lang)
     others = [c for c in ("vulnerable_within", "sole_population", "sole_vulnerable") if c in per_point.columns]
     # the mean score depends on the people within reach only; each other count stands alone
-    table = privacy.protect(per_point, counts=["population_within"], rounding=10, dependent=["mean_score_within"])
-    table = privacy.protect(table.drop(columns="suppressed"), counts=others, rounding=10)
+    table = privacy.protect(per_point, counts=["population_within"], dependent=["mean_score_within"])
+    table = privacy.protect(table.drop(columns="suppressed"), counts=others)
     for col in ["population_within", *others]:
         table[col] = table[col].astype("Int64")
     table["mean_score_within"] = table["mean_score_within"].round(1)

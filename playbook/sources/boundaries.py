@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from playbook.codes import LEVEL_SCHEMAS, dguid
 from playbook.errors import PlaybookError
 from playbook.sources import datasets
 
@@ -38,11 +39,14 @@ CSD_PROVINCES = ("ab", "mb", "nb", "nt", "ns", "pe", "sk", "yt")
 
 #: Official file prefix -> (geographic level, id column, DGUID schema).
 OFFICIAL = {
-    "lpr": ("Province", "PRUID", "A0002"),
-    "lcd": ("Census division", "CDUID", "A0003"),
-    "lcsd": ("Census subdivision", "CSDUID", "A0005"),
-    "lcma": ("Census metropolitan area", "CMAUID", "S0503"),
-    "lda": ("Dissemination area", "DAUID", "S0512"),
+    prefix: (level, column, LEVEL_SCHEMAS[level])
+    for prefix, level, column in (
+        ("lpr", "Province", "PRUID"),
+        ("lcd", "Census division", "CDUID"),
+        ("lcsd", "Census subdivision", "CSDUID"),
+        ("lcma", "Census metropolitan area", "CMAUID"),
+        ("lda", "Dissemination area", "DAUID"),
+    )
 }
 _NAME = re.compile(r"^(lpr|lcd|lcsd|lcma|lda)_?000([ab])(\d\d)([abg])_([ef])", re.IGNORECASE)
 _READABLE = (".shp", ".gpkg", ".geojson", ".gml")
@@ -94,12 +98,12 @@ def _dguid(gdf: pd.DataFrame, kind: str | None, vintage: str | None, path: Path)
             path=path,
             expected="a DGUID column, or an official name such as lcsd000b16a_e.zip",
         )
-    _, column, schema = OFFICIAL[kind]
+    level, column, _ = OFFICIAL[kind]
     code = gdf[column].astype(str)
-    schemas = pd.Series(schema, index=gdf.index)
-    if kind == "lcma" and "CMATYPE" in gdf:
-        schemas = schemas.where(gdf["CMATYPE"].astype(str).eq("B"), "S0504")  # B = CMA; D, K = CA
-    return vintage + schemas + code
+    out = dguid(level, code, year=vintage)
+    if kind == "lcma" and "CMATYPE" in gdf:  # B = CMA; D, K = CA
+        out = out.where(gdf["CMATYPE"].astype(str).eq("B"), dguid("Census agglomeration", code, year=vintage))
+    return out
 
 
 def read_boundary_zip(

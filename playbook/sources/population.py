@@ -11,8 +11,9 @@ from os import PathLike
 
 import pandas as pd
 
+from playbook.codes import parse_dguid
 from playbook.errors import PlaybookError
-from playbook.geo.hierarchy import parse_dguid
+from playbook.io import numbers, require_columns
 
 #: Official column title prefix -> tidy name.
 COLUMNS = {
@@ -50,24 +51,21 @@ def read_population_counts(path: str | PathLike) -> pd.DataFrame:
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise PlaybookError(f"cannot read the table: {exc}", path=path) from None
     header = list(raw.columns)
-    for needed in ("GEO", "DGUID"):
-        if needed not in header:
-            raise PlaybookError(f"column '{needed}' missing", path=path, row=1, expected="Table 98-10-0002-01")
+    require_columns(header, ("GEO", "DGUID"), path=path, expected="Table 98-10-0002-01")
     out = pd.DataFrame({"DGUID": raw["DGUID"]})
     out = out.join(parse_dguid(raw["DGUID"])[["geo_level", "pruid", "code"]])
     out["name"] = raw["GEO"]
     for title, name in COLUMNS.items():
         col = _column_for(title, header, path)
-        values = pd.to_numeric(raw[col].replace("", None), errors="coerce")
-        bad = raw[col].ne("") & values.isna()
-        if bad.any():
-            first = int(bad.to_numpy().argmax())
-            raise PlaybookError(
-                f"'{raw[col].iloc[first]}' is not a number",
-                path=path,
-                row=first + 2,
-                field=col,
-                expected="a number or an empty cell with a symbol",
-            )
-        out[name] = values.astype("float64")
+        out[name] = numbers(raw[col], path=path, field=col, expected="a number or an empty cell with a symbol")
     return out
+
+
+def census_subdivisions(path: str | PathLike | None = None) -> pd.DataFrame:
+    """Every 2021 census subdivision of the table: ``DGUID, csduid, name, pruid, population`` (default:
+    the embedded ``population_2021``)."""
+    from playbook.sources import datasets
+
+    counts = read_population_counts(path or datasets.path("population_2021"))
+    csd = counts.loc[counts["geo_level"] == "Census subdivision", ["DGUID", "code", "name", "pruid", "population_2021"]]
+    return csd.rename(columns={"code": "csduid", "population_2021": "population"}).reset_index(drop=True)

@@ -17,8 +17,9 @@ from os import PathLike
 
 import pandas as pd
 
+from playbook.codes import PROVINCES
 from playbook.errors import PlaybookError
-from playbook.geo.hierarchy import PROVINCES
+from playbook.io import numbers, require_columns
 from playbook.sources import datasets
 
 CANADA = "Canada"
@@ -35,22 +36,9 @@ def read_sdg(path: str | PathLike) -> pd.DataFrame:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise PlaybookError(f"cannot read the SDG file: {exc}", path=path) from None
-    for needed in ("Year", "Value"):
-        if needed not in raw.columns:
-            raise PlaybookError(f"column '{needed}' missing", path=path, row=1, expected="an Open SDG data file")
+    require_columns(raw.columns, ("Year", "Value"), path=path, expected="an Open SDG data file")
     out = raw.rename(columns=_snake).replace("", pd.NA)
-    values = pd.to_numeric(out["value"], errors="coerce")
-    bad = out["value"].notna() & values.isna()
-    if bad.any():
-        first = int(bad.to_numpy().argmax())
-        raise PlaybookError(
-            f"'{out['value'].iloc[first]}' is not a number",
-            path=path,
-            row=first + 2,
-            field="Value",
-            expected="a number or an empty cell",
-        )
-    out["value"] = values.astype("float64")
+    out["value"] = numbers(out["value"], path=path, field="Value", expected="a number or an empty cell")
     out["year"] = pd.to_numeric(out["year"], errors="raise").astype("int64")
     if "geography" in out.columns:
         out["geography"] = out["geography"].fillna(CANADA)

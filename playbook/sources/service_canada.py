@@ -5,8 +5,9 @@ name ("Abbotsford Service Canada Centre", "Oshawa (Midtown Mall) Service Canada 
 British Columbia and Alberta, in the address's city line. The town is matched, within its province,
 to a census subdivision name of Table 98-10-0002-01 (accents, case, hyphens, apostrophes and
 "St"/"Saint" ignored; the most populous CSD wins when two share a name), then to the city names of the
-ODCAF facilities; the point is then placed at the CSD's location (:func:`playbook.geo.places.csd_locations`).
-``match`` says how each point was matched; ``attrs["match_rate"]`` is the share matched.
+ODCAF facilities. ``match`` says how each point was matched; ``attrs["match_rate"]`` is the share matched.
+Placing the points at their CSD's location is geography's step
+(:func:`playbook.geo.places.read_service_canada_points`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from os import PathLike
 import pandas as pd
 import yaml
 
-from playbook.geo.hierarchy import PROVINCES
-from playbook.geo.places import csd_locations, place_at_csd
+from playbook.codes import PROVINCES, pruid_of
 from playbook.paths import ROOT
 from playbook.sources import datasets
+from playbook.sources.population import census_subdivisions
 
 #: Towns that are not CSDs of their own (merged municipalities) -> their CSD name, per province.
 ALIASES = ROOT / "specs" / "service_canada_towns.yml"
@@ -64,8 +65,7 @@ def _lookup(keys: pd.DataFrame, table: pd.DataFrame) -> pd.Series:
 def _aliases(by_name: pd.DataFrame) -> pd.DataFrame:
     """The towns of :data:`ALIASES` as a lookup table ``pruid, key, csduid`` (via their CSD's name)."""
     raw = yaml.safe_load(ALIASES.read_text(encoding="utf-8")) or {}
-    abbr_to_pruid = pd.Series(PROVINCES.index, index=PROVINCES["abbreviation"])
-    rows = [(abbr_to_pruid[abbr], town, csd) for abbr, towns in raw.items() for town, csd in towns.items()]
+    rows = [(pruid_of(abbr), town, csd) for abbr, towns in raw.items() for town, csd in towns.items()]
     table = pd.DataFrame(rows, columns=["pruid", "town", "csd"])
     table["key"] = normalise_place(table["town"])
     found = _lookup(pd.DataFrame({"pruid": table["pruid"], "key": normalise_place(table["csd"])}), by_name)
@@ -79,7 +79,7 @@ def match_towns(towns: pd.Series, pruid: pd.Series) -> pd.DataFrame:
     ("Verdun (Montréal)"), ``odcaf_city`` (a city name of the ODCAF facilities),
     ``csd_name_starts_with_town`` ("Cat Lake" -> "Cat Lake 63C"), ``town_first_words``
     ("Winnipeg Portage Place" -> "Winnipeg"); empty when none did."""
-    csd = csd_locations().sort_values("population", ascending=False)
+    csd = census_subdivisions().sort_values("population", ascending=False)
     by_name = pd.DataFrame({"pruid": csd["pruid"], "key": normalise_place(csd["name"]), "csduid": csd["csduid"]})
     from playbook.sources.servicepoints import read_odcaf_libraries
 
@@ -117,12 +117,13 @@ def match_towns(towns: pd.Series, pruid: pd.Series) -> pd.DataFrame:
     return out
 
 
-def read_service_canada_points(path: str | PathLike | None = None, addresses: str | PathLike | None = None) -> pd.DataFrame:
+def read_service_canada_list(path: str | PathLike | None = None, addresses: str | PathLike | None = None) -> pd.DataFrame:
     """The Service Canada points of service with ``id`` (office code), ``name_en``, ``type``,
-    ``language``, ``province``, ``town``, ``csduid``, ``match``, ``placement``, ``lat``, ``lon``.
+    ``language``, ``province``, ``town``, ``csduid``, ``match`` (no coordinates: see
+    :func:`playbook.geo.places.read_service_canada_points`).
 
-    Unmatched points keep missing coordinates; ``attrs["match_rate"]`` (0-1) and
-    ``attrs["matched_by"]`` (counts per method) report the matching.
+    Unmatched points have no ``csduid``; ``attrs["match_rate"]`` (0-1) and ``attrs["matched_by"]``
+    (counts per method) report the matching.
     """
     raw = pd.read_csv(path or datasets.path("service_canada_points"), dtype=str, keep_default_na=False)
     pages = pd.read_csv(addresses or datasets.path("service_canada_addresses"), dtype=str, keep_default_na=False)
@@ -147,7 +148,6 @@ def read_service_canada_points(path: str | PathLike | None = None, addresses: st
     matched = match_towns(points["town"], pruid)
     points["csduid"] = matched["csduid"]
     points["match"] = matched["match"]
-    points = place_at_csd(points.assign(lat=float("nan"), lon=float("nan")))
     points.attrs["match_rate"] = float(points["csduid"].notna().mean())
     points.attrs["matched_by"] = points["match"].replace("", "unmatched").value_counts().to_dict()
     return points

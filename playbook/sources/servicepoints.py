@@ -9,8 +9,8 @@ degrees, WGS84: the address already geocoded). Common spellings are accepted (``
 error naming the column, unless ``extra="keep"``. Validation reports the file, row and field: an id
 that is empty or repeated, coordinates that are not numbers or fall outside Canada, unknown days.
 
-The Service Canada points, placed at their town's census subdivision, are read by
-:mod:`playbook.sources.service_canada`.
+The Service Canada points, matched to their town's census subdivision, are read by
+:mod:`playbook.sources.service_canada`; :mod:`playbook.geo.places` places points at their CSD.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from playbook.codes import PROVINCES
 from playbook.errors import PlaybookError
-from playbook.geo.hierarchy import PROVINCES
 from playbook.sources import datasets
 
 #: Canonical column -> accepted spellings (compared without case, accents, spaces or punctuation).
@@ -267,13 +267,13 @@ BUROLIS_LANGUAGE = {
 }
 
 
-def read_burolis(path: str | PathLike, *, place: bool = True) -> pd.DataFrame:
+def read_burolis_list(path: str | PathLike) -> pd.DataFrame:
     """Read a BUROLIS extract (Treasury Board's list of federal offices serving the public).
 
     Accepts the CSV (English or French headers: institution, office, address, city, province, postal
     code, CSD code and name, CMA code, language obligation) or the JSON records of the BUROLIS
-    search (``serviceId``…). Offices without coordinates are placed at their census subdivision
-    (see :func:`playbook.geo.places.csd_locations`) when ``place`` is true; ``placement`` says how.
+    search (``serviceId``…). Offices are not placed here: :func:`playbook.geo.places.read_burolis`
+    places those without coordinates at their census subdivision.
 
     No published header of a BUROLIS bulk file could be confirmed (the directory is a search
     application; ``specs/downloads.yml`` says the same), so headers are matched through the aliases
@@ -294,9 +294,4 @@ def read_burolis(path: str | PathLike, *, place: bool = True) -> pd.DataFrame:
     if "language" in points:
         code = points["language"].astype(str).str.strip().str.lower()
         points["language"] = code.map(BUROLIS_LANGUAGE).fillna(points["language"])
-    points = validate(points, path, require_coordinates=False)
-    if place:
-        from playbook.geo.places import place_at_csd
-
-        points = place_at_csd(points)
-    return points
+    return validate(points, path, require_coordinates=False)

@@ -94,7 +94,7 @@ def test_french_pages_have_no_english_paragraph(site):
 
 def test_french_tables_use_french_number_formats(site):
     page = (site / "fr" / "notebooks" / "00-getting-started.html").read_text(encoding="utf-8")
-    assert "14\u202f223\u202f940" in page  # Ontario, rounded to a multiple of 5
+    assert re.search("14\u202f223\u202f94[05]", page)  # Ontario, randomly rounded to a multiple of 5
     assert re.search(r"\d+,\d\u00a0%", page)
 
 

@@ -64,12 +64,32 @@ def test_every_guide_page_is_in_the_toc_and_translated_or_pending():
     assert not set(pages) - pending_pages() - translated
 
 
-def test_glossary_has_english_and_french_side_by_side():
+def glossary_entries() -> dict[str, str]:
+    """The one glossary's entries, term -> definition (the ``{glossary}`` blocks of book/glossary)."""
     text = (ROOT / "book" / "glossary" / "index.md").read_text(encoding="utf-8")
-    assert "| English | Français | Meaning |" in text
-    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
-    assert len(rows) > 40
-    assert "| Privacy impact assessment (PIA) | Évaluation des facteurs relatifs à la vie privée (EFVP) |" in text
+    entries = {}
+    for block in re.findall(r"^```\{glossary\}\n(.*?)^```", text, flags=re.S | re.M):
+        for entry in block.strip().split("\n\n"):
+            term, *definition = entry.splitlines()
+            entries[term] = " ".join(line.strip() for line in definition)
+    return entries
+
+
+def test_glossary_gives_every_term_in_english_and_french():
+    entries = glossary_entries()
+    assert len(entries) > 70
+    assert all("French: *" in definition for definition in entries.values())
+    assert "*évaluation des facteurs relatifs à la vie privée (EFVP)*" in entries["Privacy impact assessment (PIA)"]
+    assert not list((ROOT / "book").glob("*/glossary.md")), "one glossary: book/glossary/index.md"
+
+
+def test_every_term_the_book_links_is_in_the_glossary():
+    terms = {term.lower() for term in glossary_entries()}
+    pages = [*(ROOT / "book").rglob("*.md"), *(ROOT / "notebooks").glob("*.ipynb")]
+    for page in pages:
+        for role in re.findall(r"\{term\}`([^`]*)`", page.read_text(encoding="utf-8")):
+            target = re.search(r"<([^>]*)>$", role)
+            assert (target[1] if target else role).lower() in terms, f"{page.name}: {role}"
 
 
 def test_chapters_only_substitute_keys_the_profiles_provide():

@@ -50,7 +50,7 @@ def test_real_population_and_land_area(profile):
 
 def test_c1_names_are_the_official_ones_with_indentation_and_notes(profile):
     names = profile.drop_duplicates("CHARACTERISTIC_ID").set_index("CHARACTERISTIC_ID")
-    assert set(census.C1_IDS) <= set(names.index)
+    assert set(census.EVI_IDS) <= set(names.index)
     assert names.loc[1, "CHARACTERISTIC_NAME"] == "Population, 2021" and names.loc[1, "CHARACTERISTIC_NOTE"] == 1
     assert names.loc[387, "CHARACTERISTIC_NAME"] == "  Neither English nor French"
     assert names.loc[1536, "CHARACTERISTIC_NAME"] == "      2016 to 2021"
@@ -163,10 +163,10 @@ def test_sensible_geographic_patterns():
     assert pd.Series(csd["t340"] / csd["t335"]).corr(income) < -0.5
 
 
-def test_census_reader_reads_the_demo_with_the_c1_names():
-    """The census reader (contract C3) checks every C1 name against specs/census_2021.yml."""
+def test_census_reader_reads_the_demo_with_the_evi_names():
+    """The census reader checks the name of every EVI characteristic against specs/census_2021.yml."""
     from playbook.sources.census import extract
 
-    table = extract([datasets.path("demo_census_profile_2021")], census.C1_IDS, level="Census subdivision")
+    table = extract([datasets.path("demo_census_profile_2021")], census.EVI_IDS, level="Census subdivision")
     assert len(table) == 5161
     assert table.set_index("DGUID").loc["2021A00053520005", "c1"] == 2_794_356

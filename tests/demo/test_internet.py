@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from playbook.codes import PROVINCES
 from playbook.demo import internet
 from playbook.demo.calibrate import weighted_means
-from playbook.geo.hierarchy import PROVINCES
 from playbook.sources import datasets
 
 PROVINCES_10 = ["10", "11", "12", "13", "24", "35", "46", "47", "48", "59"]

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from playbook import indicators
-from playbook.geo.hierarchy import PROVINCES
+from playbook.codes import PROVINCES
 
 
 def make_indicator_data(seed: int = 7) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 import matplotlib
 import pytest
 
-from playbook import evi
+from playbook import evi, privacy
 from playbook.errors import PlaybookError
 
 matplotlib.use("Agg")
@@ -68,6 +68,6 @@ def test_scenario_table_for_the_static_site(indicator_data):
         "Dissemination areas (Prince Edward Island)",
     }  # no CMA/CA rows in the fixture
     assert list(table.columns[:5]) == ["name", "access", "comfort", "skills", "score"]
-    assert (table["population"].dropna() % 10 == 0).all()
+    assert (table["population"].dropna() % privacy.Policy.default().rounding_base == 0).all()
     spec_csd = table[(table["scenario"] == "The spec's choices") & (table["level"] == "Census subdivisions")]
     assert len(spec_csd) == 13 * 6

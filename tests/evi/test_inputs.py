@@ -1,4 +1,4 @@
-"""playbook.evi.inputs: framework tables, levels, weighted means, source lines."""
+"""playbook.evi.inputs: framework tables, levels, weighted means (the one roll-up), source lines."""
 
 import numpy as np
 import pandas as pd
@@ -6,6 +6,7 @@ import pytest
 
 from playbook import evi
 from playbook.errors import PlaybookError
+from playbook.geo.hierarchy import rollup
 
 
 def test_effective_weights_follow_the_spec():
@@ -30,9 +31,9 @@ def test_at_level_and_province(indicator_data):
         evi.at_level(indicator_data, "cma_ca")
 
 
-def test_weighted_mean_by_hand():
+def test_rollup_by_a_column_by_hand():
     data = pd.DataFrame({"g": ["a", "a", "b"], "x": [10.0, 30.0, np.nan], "population": [100, 300, 50]})
-    out = evi.weighted_mean(data, ["x"], by="g").set_index("g")
+    out = rollup(data, "g", ["x"], "population").set_index("g")
     assert out.loc["a", "x"] == pytest.approx((10 * 100 + 30 * 300) / 400)
     assert np.isnan(out.loc["b", "x"]) and out.loc["b", "population"] == 50
 

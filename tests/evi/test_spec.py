@@ -1,12 +1,13 @@
-"""specs/evi.yml: the framework as data, consistent with contracts C1, C2 and C5."""
+"""specs/evi.yml: the framework as data, consistent with the census characteristics of
+``specs/census_2021.yml``, the area file's columns and the indicator sources."""
 
 import yaml
 
 from playbook import indicators
 from playbook.paths import specs_dir
 
-#: Contract C1: the census characteristics the EVI may use.
-C1 = {
+#: The census characteristics the EVI may use (those declared in specs/census_2021.yml).
+CENSUS_CHARACTERISTICS = {
     1,
     6,
     7,
@@ -36,7 +37,7 @@ C1 = {
     2227,
     2230,
 }
-#: Contract C2: the columns of the area file.
+#: The columns of the area file (data/demo/internet/area_internet_2021_synthetic.csv).
 AREA = {
     "pct_no_home_internet",
     "pct_no_broadband_50_10",
@@ -69,7 +70,7 @@ def test_every_indicator_is_documented_in_both_languages():
 
 
 def test_sources_respect_the_contracts():
-    assert set(indicators.census_ids(specs_dir() / "evi.yml")) <= C1
+    assert set(indicators.census_ids(specs_dir() / "evi.yml")) <= CENSUS_CHARACTERISTICS
     assert set(indicators.area_columns(specs_dir() / "evi.yml")) == AREA
 
 

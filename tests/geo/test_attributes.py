@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from playbook.codes import dguid
 from playbook.errors import PlaybookError
 from playbook.geo.attributes import COLUMNS_2021, read_units
-from playbook.geo.hierarchy import make_dguid, read_hierarchy, rollup
+from playbook.geo.hierarchy import read_hierarchy, rollup
 
 # Dissemination blocks: (PRUID, CDUID, CSDUID, CSDNAME, DAUID, SACTYPE, CMAUID, CMATYPE, DBPOP)
 BLOCKS = [
@@ -93,37 +94,37 @@ def test_rollup_by_hand(gaf):
     h = read_hierarchy(gaf)
     da = pd.DataFrame(
         {
-            "DGUID": make_dguid("Dissemination area", pd.Series(["11020001", "11020002", "11020003", "24660001", "24980001"])),
+            "DGUID": dguid("Dissemination area", pd.Series(["11020001", "11020002", "11020003", "24660001", "24980001"])),
             "rate": [10.0, 20.0, 40.0, 5.0, np.nan],
             "people": [100.0, 300.0, 600.0, 1000.0, 2000.0],
         }
     )
-    csd = rollup(da, "rate", "people", to="Census subdivision", hierarchy=h).set_index("DGUID")
+    csd = rollup(da, "Census subdivision", "rate", "people", hierarchy=h).set_index("DGUID")
     assert csd.loc["2021A00051102075", "rate"] == pytest.approx((10 * 100 + 20 * 300) / 400)
     assert pd.isna(csd.loc["2021A00052498012", "rate"])  # only missing values: no mean
-    pr = rollup(da, ["rate"], "people", to="Province", hierarchy=h).set_index("DGUID")
+    pr = rollup(da, "Province", ["rate"], "people", hierarchy=h).set_index("DGUID")
     assert pr.loc["2021A000211", "rate"] == pytest.approx(31.0)  # (10 x 100 + 20 x 300 + 40 x 600) / 1000
     assert pr.loc["2021A000211", "people"] == 1000 and pr.loc["2021A000211", "level"] == "Province"
     assert pr.loc["2021A000224", "rate"] == 5.0  # Kuujjuaq's missing value does not count
-    cma = rollup(da, "rate", "people", to="CMA/CA", hierarchy=h).set_index("DGUID")
+    cma = rollup(da, "CMA/CA", "rate", "people", hierarchy=h).set_index("DGUID")
     assert cma.index.tolist() == ["2021S0504105", "2021S0503462"]
     assert cma.loc["2021S0504105", "level"] == "Census agglomeration"
-    canada = rollup(da, "rate", "people", to="Country", hierarchy=h)
+    canada = rollup(da, "Country", "rate", "people", hierarchy=h)
     assert canada["rate"].iloc[0] == pytest.approx((1000 + 6000 + 24000 + 5000) / 2000)
     # A table that already carries the parent code needs no hierarchy.
     tidy = pd.DataFrame({"pruid": ["11", "11", "60"], "v": [1.0, 3.0, 2.0], "w": [1.0, 3.0, 5.0]})
-    out = rollup(tidy, "v", "w", to="Province")
+    out = rollup(tidy, "Province", "v", "w")
     assert out["v"].tolist() == [2.5, 2.0] and out["level"].tolist() == ["Province", "Territory"]
 
 
 def test_rollup_errors(gaf):
     h = read_hierarchy(gaf)
     with pytest.raises(PlaybookError, match="unknown level 'Ward'"):
-        rollup(pd.DataFrame({"DGUID": [], "v": [], "w": []}), "v", "w", to="Ward", hierarchy=h)
+        rollup(pd.DataFrame({"DGUID": [], "v": [], "w": []}), "Ward", "v", "w", hierarchy=h)
     with pytest.raises(PlaybookError, match="'2021A00059999999' is not in the hierarchy"):
-        rollup(pd.DataFrame({"DGUID": ["2021A00059999999"], "v": [1.0], "w": [1.0]}), "v", "w", to="Province", hierarchy=h)
+        rollup(pd.DataFrame({"DGUID": ["2021A00059999999"], "v": [1.0], "w": [1.0]}), "Province", "v", "w", hierarchy=h)
     with pytest.raises(PlaybookError, match="field 'people'"):
-        rollup(pd.DataFrame({"DGUID": ["x"], "v": [1.0]}), "v", "people", hierarchy=h)
+        rollup(pd.DataFrame({"DGUID": ["x"], "v": [1.0]}), "Province", "v", "people", hierarchy=h)
 
 
 def test_missing_column_named(tmp_path):
@@ -211,13 +212,13 @@ def test_demo_file_has_the_real_geography():
 
 
 def test_dguid_type_and_builder():
-    from playbook.geo.hierarchy import parse_dguid
+    from playbook.codes import parse_dguid
 
     parsed = parse_dguid(pd.Series(["2021A00053520005", "2021S051211020001", "2021S0504105"]))
     assert parsed["type"].tolist() == ["A", "S", "S"]
     assert parsed["geo_level"].tolist() == ["Census subdivision", "Dissemination area", "Census agglomeration"]
-    assert make_dguid("Territory", pd.Series(["62"])).tolist() == ["2021A000262"]
-    assert make_dguid("Country", pd.Series(["01"])).tolist() == ["2021A000011124"]
+    assert dguid("Territory", pd.Series(["62"])).tolist() == ["2021A000262"]
+    assert dguid("Country", pd.Series(["01"])).tolist() == ["2021A000011124"]
 
 
 def test_hierarchy_cli(tmp_path, gaf, capsys):

@@ -1,6 +1,7 @@
 import pandas as pd
 
-from playbook.geo.hierarchy import PROVINCES, parse_dguid, province_summary
+from playbook.codes import PROVINCES, parse_dguid
+from playbook.geo.hierarchy import province_summary
 
 
 def test_parse_dguid_levels_and_provinces():

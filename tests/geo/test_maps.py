@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from playbook import figures
 from playbook.errors import PlaybookError
 from playbook.geo import maps
 from playbook.sources.boundaries import read_boundaries
@@ -56,3 +57,20 @@ def test_french_labels(provinces):
     legend = [t.get_text() for t in m.fig.axes[0].get_legend().get_texts()]
     assert "Aucune donnée" in legend and m.alt.startswith("Carte de 13 territoires")
     m.show()
+
+
+def test_values_joined_on_dguid_missing_hatched_and_extremes_named(provinces):
+    values = provinces[["DGUID", "PRUID"]].assign(value=provinces["PRUID"].astype(float),
+                                                 name=provinces["PRUID"].radd("P"))
+    values = values[values["PRUID"] != "62"].drop(columns="PRUID")  # Nunavut: no row, no value
+    m = maps.choropleth(provinces.drop(columns="value"), "value", values=values, names="name", place="Canada",
+                        title="Codes", source="Source: test.", legend_title="Code", lang="en", k=4, decimals=1,
+                        hatch_missing=True, missing_label="Suppressed or no score", figsize=None)
+    assert isinstance(m, figures.Figure) and len(m.bins) == 4
+    legend = [t.get_text() for t in m.fig.axes[0].get_legend().get_texts()]
+    assert legend[0].startswith("10.0 – ") and legend[-1] == "Suppressed or no score"
+    assert any(p.get_hatch() == "///" for p in m.fig.axes[0].get_legend().get_patches())
+    assert m.alt.startswith("Choropleth map of Code for the 13 areas of Canada, in 4 classes by quantiles")
+    assert "The highest value is in P61 (61.0); the lowest in P10 (10.0)" in m.alt
+    assert "1 areas are hatched" in m.alt
+    assert m.fig.axes[0].get_xlabel() == "Statistics Canada Lambert projection (EPSG:3347)"

@@ -3,15 +3,8 @@
 import pandas as pd
 
 from playbook.cli import main
-from playbook.demo.census_stand_in import stand_in_extract, write_profile
 from playbook.sources import datasets
-
-
-def pei_profile(tmp_path):
-    extract = stand_in_extract()
-    path = tmp_path / "profile.csv"
-    write_profile(extract[extract["DGUID"].str[9:11] == "11"], path)
-    return path
+from tests.groups.census_files import pei_profile
 
 
 def test_estimate_writes_every_level(tmp_path):

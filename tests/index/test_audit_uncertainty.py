@@ -7,7 +7,8 @@ import yaml
 
 from playbook import cli
 from playbook.errors import PlaybookError
-from playbook.index import audit, build, rollup, uncertainty
+from playbook.geo.hierarchy import rollup
+from playbook.index import audit, build, uncertainty
 from playbook.index.audit import cronbach_alpha, pca_shares
 from playbook.index.cli import sobol_path
 from playbook.index.uncertainty import design, uncertainty_loop

@@ -8,8 +8,8 @@ import yaml
 
 from playbook import jurisdiction as jur
 from playbook.book.build import jurisdiction_config, language_config
+from playbook.codes import PROVINCES
 from playbook.errors import PlaybookError
-from playbook.geo.hierarchy import PROVINCES
 from playbook.paths import ROOT
 
 GOOD = yaml.safe_load((jur.JURISDICTIONS_DIR / "mb.yml").read_text(encoding="utf-8"))

@@ -33,12 +33,6 @@ def test_csd_areas_and_rollup():
 
 
 def test_evi_switch():
-    try:
-        import playbook.evi.inputs  # noqa: F401  (lands with the EVI helper's branch)
-    except ImportError:
-        with pytest.raises(PlaybookError, match="not available yet"):
-            csd_areas("evi")
-        return
     areas = csd_areas("evi")
     assert areas["score"].notna().mean() > 0.5 and areas["score"].dropna().between(0, 100).all()
 

@@ -74,7 +74,7 @@ def test_without_score_the_score_columns_are_empty(files):
 @pytest.mark.parametrize(
     "areas,message",
     [
-        ("id,lat,lon\nA1,50,-100\n", r"areas.csv, row 1, field 'population': column\(s\) \['population'\] missing"),
+        ("id,lat,lon\nA1,50,-100\n", r"areas.csv, row 1, field 'population': column\(s\) population missing"),
         ("id,lat,lon,population\nA1,50,-100,10\nA1,51,-100,10\n", r"areas.csv, row 3, field 'id': duplicate id 'A1'"),
         (
             "id,lat,lon,population\nA1,50,-100,10\nA2,30,-100,10\n",

@@ -5,8 +5,9 @@ import json
 import pytest
 
 from playbook.errors import PlaybookError
+from playbook.geo.places import read_burolis, read_service_canada_points
 from playbook.sources import servicepoints as sp
-from playbook.sources.service_canada import match_towns, normalise_place, read_service_canada_points, town_from_name
+from playbook.sources.service_canada import match_towns, normalise_place, town_from_name
 
 
 def write(tmp_path, text, name="points.csv"):
@@ -146,7 +147,7 @@ def test_burolis_csv_is_placed_at_its_csd(tmp_path):
         "B1,Service Canada,Charlottetown SCC,191 Great George St,Charlottetown,PE,C1A 4L2,1102075,Charlottetown,105,B\n"
         "B2,Canada Post,Somewhere,1 Main St,Nowhere,ON,K0K 0K0,,,,A\n"
     )
-    offices = sp.read_burolis(write(tmp_path, text, "burolis.csv")).set_index("id")
+    offices = read_burolis(write(tmp_path, text, "burolis.csv")).set_index("id")
     assert offices.loc["B1", "language"] == "English and French"
     assert offices.loc["B1", "placement"] in ("population_weighted", "csd_centroid")  # PEI: weighted once DAs exist
     assert offices.loc["B1", "lat"] == pytest.approx(46.27, abs=0.05)
@@ -158,6 +159,6 @@ def test_burolis_json_records(tmp_path):
         {"serviceId": 12, "institution": "Parks Canada", "csdCode": "6001009", "latitude": None, "longitude": None}
     ]
     path = write(tmp_path, json.dumps(records), "burolis.json")
-    offices = sp.read_burolis(path)
+    offices = read_burolis(path)
     assert offices.loc[0, "id"] == "12" and offices.loc[0, "csduid"] == "6001009"
     assert offices.loc[0, "placement"] == "csd_centroid"

@@ -27,6 +27,7 @@ import pandas as pd
 from sklearn.neighbors import BallTree
 
 from playbook.errors import PlaybookError
+from playbook.io import numbers
 
 #: Mean Earth radius (IUGG), km: the sphere on which great-circle distances are measured.
 EARTH_RADIUS_KM = 6371.0088
@@ -118,18 +119,9 @@ class TravelMatrix:
                 expected="area_id, point_id and distance_km (or minutes)",
             )
         column = found[0]
-        numbers = pd.to_numeric(raw[column], errors="coerce")
-        bad = numbers.isna() | (numbers < 0)
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise PlaybookError(
-                f"'{raw[column].iloc[row]}' is not a distance",
-                path=path,
-                row=row + 2,
-                field=column,
-                expected="a number >= 0",
-            )
-        table = pd.DataFrame({"area_id": raw["area_id"], "point_id": raw["point_id"], "value": numbers})
+        values = numbers(raw[column].astype("string"), path=path, field=column, expected="a number >= 0",
+                         required=True, minimum=0, noun="a distance")
+        table = pd.DataFrame({"area_id": raw["area_id"], "point_id": raw["point_id"], "value": values})
         return cls(table, unit="min" if column == "minutes" else "km")
 
     def _indexed(self, areas: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:

@@ -26,15 +26,14 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
 from os import PathLike
 from pathlib import Path
 
 import pandas as pd
 
+from playbook.codes import census_characteristics, census_spec_path
 from playbook.errors import PlaybookError
-from playbook.io import read_yaml
-from playbook.paths import ROOT, specs_dir
+from playbook.paths import ROOT
 from playbook.sources.census.format import SYMBOLS
 from playbook.sources.census.layout import Layout, Source, detect, sources
 from playbook.sources.census.stream import levels, scan
@@ -58,33 +57,10 @@ def clean_name(name: str) -> str:
     return " ".join(_FOOTNOTE.sub("", str(name)).split())
 
 
-def spec_path(year: int) -> Path:
-    """The mapping file for a census year."""
-    return specs_dir() / f"census_{year}.yml"
-
-
-@cache
-def load_spec(year: int) -> dict[int, dict]:
-    """The versioned mapping for ``year``: characteristic id -> ``{indicator, name, role, ...}``."""
-    path = spec_path(year)
-    if not path.is_file():
-        return {}
-    doc = read_yaml(path) or {}
-    chars = doc.get("characteristics")
-    if not isinstance(chars, dict):
-        raise PlaybookError("no 'characteristics' mapping", path=path, field="characteristics",
-                            expected="id: {indicator, name, role}")
-    out = {}
-    for cid, entry in chars.items():
-        missing = {"indicator", "name", "role"} - set(entry or {})
-        if missing:
-            raise PlaybookError(f"entry lacks {sorted(missing)}", path=path, field=str(cid),
-                                expected="indicator, name, role")
-        if entry["role"] not in ("numerator", "denominator", "value"):
-            raise PlaybookError(f"role '{entry['role']}'", path=path, field=str(cid),
-                                expected="numerator, denominator or value")
-        out[int(cid)] = dict(entry)
-    return out
+#: The mapping file for a census year, and the mapping itself (characteristic id -> ``{indicator,
+#: name, role, ...}``): :mod:`playbook.codes` reads them.
+spec_path = census_spec_path
+load_spec = census_characteristics
 
 
 def parse_ids(ids: str | Iterable[int | str]) -> list[int]:
