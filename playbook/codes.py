@@ -74,12 +74,6 @@ TERRITORIES = ("60", "61", "62")
 #: Northern Canada Internet Use Survey).
 CIUS_PROVINCES = tuple(code for code in PROVINCES.index if code not in TERRITORIES)
 
-#: The population groups a jurisdiction profile may list among its priorities (``population_groups``).
-POPULATION_GROUPS = (
-    "seniors", "youth", "indigenous", "recent_immigrants", "official_language_minority",
-    "no_official_language", "low_income", "rural_remote", "people_with_disabilities",
-)
-
 #: The catchment radius around service points, in km, wherever none is given.
 DEFAULT_RADIUS_KM = 50
 #: Monte Carlo runs of the uncertainty analysis behind the published rank intervals, and their seed:

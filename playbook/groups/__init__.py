@@ -1,5 +1,7 @@
 """Population groups and small-area estimation: who is e-vulnerable, and where.
 
+- :mod:`playbook.groups.definitions` — the population groups, defined once (survey and census filters,
+  and the focus groups a jurisdiction profile may list);
 - :mod:`playbook.groups.composition` — each area's population 15+ and group margins, from the census;
 - :mod:`playbook.groups.direct` — direct survey estimates by group and province (bootstrap
   intervals, CV flags, suppression);

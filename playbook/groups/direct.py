@@ -1,6 +1,6 @@
 """Direct survey estimates by population group and province.
 
-A group is a filter on the survey's mapped columns (:data:`GROUPS`); every estimate comes from
+A group is a filter on the survey's mapped columns (:data:`playbook.groups.definitions.GROUPS`); every estimate comes from
 :func:`playbook.sources.survey_estimates.estimate`, so it carries a bootstrap interval, a CV flag and
 is suppressed below the minimum number of respondents. Rows for Canada (the ten provinces) have
 ``geography`` ``"01"``, as the census writes Canada's ALT_GEO_CODE.
@@ -13,33 +13,19 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from playbook.errors import PlaybookError
+from playbook.groups.definitions import GROUPS
+from playbook.groups.definitions import group as group_definition
 from playbook.sources.survey_estimates import estimate
 
-#: Population groups: survey column and value (``None``: everyone).
-GROUPS: dict[str, tuple[str, str] | None] = {
-    "everyone": None,
-    "youth": ("age_group", "15-24"),
-    "seniors": ("age_group", "65+"),
-    "women": ("sex", "women"),
-    "low_income": ("income_quintile", "q1"),
-    "no_certificate": ("education", "no_certificate"),
-    "no_official_language": ("official_language", "neither"),
-    "indigenous": ("indigenous", "yes"),
-    "immigrants": ("immigrant", "yes"),
-    "disability": ("disability", "yes"),
-    "rural": ("urban_rural", "rural"),
-}
 CANADA = "01"
 
 
 def group_mask(survey, group: str) -> np.ndarray:
     """Respondents who belong to ``group``."""
-    if group not in GROUPS:
-        raise PlaybookError(f"unknown group '{group}'", field="group", expected=f"one of {list(GROUPS)}")
-    if GROUPS[group] is None:
+    definition = group_definition(group)
+    if definition.survey is None:
         return np.ones(len(survey.data), bool)
-    column, value = GROUPS[group]
+    column, value = definition.survey
     return (survey.data[column] == value).fillna(False).to_numpy(bool)
 
 

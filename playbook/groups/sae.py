@@ -32,6 +32,7 @@ from sklearn.linear_model import LogisticRegression
 from playbook.codes import CIUS_PROVINCES, dguid, parse_dguid
 from playbook.errors import PlaybookError
 from playbook.groups.composition import AGE_GROUPS, MARGINS
+from playbook.groups.definitions import group as group_definition
 from playbook.sources.survey_estimates import weighted_totals
 
 #: Survey concept -> (column, value meaning "has the characteristic") for the binary margins.
@@ -251,11 +252,14 @@ def model_based(survey, outcome: str, comp: pd.DataFrame, *, n_replicates: int |
 
 
 def subgroup_mask(group: str) -> np.ndarray:
-    """Which of the 512 characteristic combinations belong to ``group`` (see :data:`GROUP_CELLS`)."""
+    """Which of the 512 characteristic combinations belong to ``group`` (its ``grid`` filter in
+    :data:`playbook.groups.definitions.GROUPS`)."""
+    definition = group_definition(group, small_area=True)
     feats = _grid()
-    if group not in GROUP_CELLS:
-        raise PlaybookError(f"unknown group '{group}'", field="group", expected=f"one of {sorted(GROUP_CELLS)}")
-    return GROUP_CELLS[group](feats)
+    if definition.grid is None:
+        return np.ones(len(feats), bool)
+    column, value = definition.grid
+    return (feats[column] == value).to_numpy()
 
 
 def _grid() -> pd.DataFrame:
@@ -265,20 +269,6 @@ def _grid() -> pd.DataFrame:
     frame = pd.DataFrame(bits, columns=[*MARGINS, "women", "disability"])
     frame["age"] = np.array(AGE_GROUPS)[ages]
     return frame
-
-
-#: Population groups that census margins can describe, as filters on the characteristic grid.
-GROUP_CELLS = {
-    "everyone": lambda g: np.ones(len(g), bool),
-    "youth": lambda g: (g["age"] == "15-24").to_numpy(),
-    "seniors": lambda g: (g["age"] == "65+").to_numpy(),
-    "low_income": lambda g: (g["low_income"] == 1).to_numpy(),
-    "no_certificate": lambda g: (g["no_certificate"] == 1).to_numpy(),
-    "no_official_language": lambda g: (g["no_official_language"] == 1).to_numpy(),
-    "indigenous": lambda g: (g["indigenous"] == 1).to_numpy(),
-    "immigrants": lambda g: (g["immigrant"] == 1).to_numpy(),
-    "disability": lambda g: (g["disability"] == 1).to_numpy(),
-}
 
 
 def fit_all(survey, comp: pd.DataFrame, outcomes: Sequence[str] | None = None, *,

@@ -27,11 +27,14 @@ import pandas as pd
 import yaml
 
 from playbook import i18n
-from playbook.codes import GEO_LEVELS, POPULATION_GROUPS, PROVINCES, parse_dguid
+from playbook.codes import GEO_LEVELS, PROVINCES, parse_dguid
 from playbook.errors import PlaybookError
+from playbook.groups.definitions import FOCUS_GROUPS
 from playbook.paths import ROOT
 
 JURISDICTIONS_DIR = ROOT / "jurisdictions"
+#: The population groups a profile may list (``population_groups``): :data:`playbook.groups.definitions.FOCUS_GROUPS`.
+POPULATION_GROUPS = tuple(FOCUS_GROUPS)
 ENV_VAR = "PLAYBOOK_JURISDICTION"
 DEFAULT = "ca"
 LEVELS = ("federal", "provincial", "territorial", "municipal")
