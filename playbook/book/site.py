@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 from playbook import i18n
+from playbook.book import bibliography, sphinx_speed
 from playbook.errors import PlaybookError
 from playbook.figures.style import VEGA_MARKER
 from playbook.paths import ROOT
@@ -107,8 +108,6 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
-    from playbook.book import bibliography, sphinx_speed
-
     bibliography.register()  # the French edition's bibliography style (playbook_fr)
     sphinx_speed.apply()  # three library inefficiencies that cost seconds per build
     app.connect("html-page-context", _page_markup)

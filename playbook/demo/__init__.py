@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
+from playbook.sources import datasets
+
 #: Generator modules, run in this order (later ones may read what earlier ones wrote).
 GENERATORS = ["playbook.demo.census", "playbook.demo.internet", "playbook.demo.survey", "playbook.demo.feedback"]
 
@@ -51,8 +53,6 @@ def refresh_checksums(names: list[str] | None = None) -> list[str]:
     of the demo datasets in ``data/registry.yml`` (text edit: comments and layout are kept).
     Returns the names whose checksum changed."""
     import re
-
-    from playbook.sources import datasets
 
     text = datasets.REGISTRY.read_text(encoding="utf-8")
     changed = []

@@ -38,6 +38,8 @@ from playbook.demo.feedback_phrases import (
     STREETS,
     SURNAMES,
 )
+from playbook.feedback.redact import gazetteer, luhn_valid
+from playbook.io import atomic_path
 
 FILE_NAME = "feedback_comments_2023_2024.csv.gz"
 #: Where the file goes under the data folder (``generate`` writes ``out_dir / RELATIVE``).
@@ -68,8 +70,6 @@ _TITLE_CONTEXT = ("Mr.", "Ms.", "M. ", "Mme", "agent", "agente")
 
 
 def _given_names() -> list[str]:
-    from playbook.feedback.redact import gazetteer
-
     return sorted(gazetteer()["given"])
 
 
@@ -86,8 +86,6 @@ def _topic_weights(month: pd.Period) -> np.ndarray:
 
 
 def _luhn_digits(rng: np.random.Generator, valid: bool) -> str:
-    from playbook.feedback.redact import luhn_valid
-
     while True:
         digits = "".join(str(d) for d in rng.integers(0, 10, 9))
         if digits[0] not in "08" and luhn_valid(digits) == valid:
@@ -303,8 +301,6 @@ def read(path: str | Path) -> pd.DataFrame:
 def generate(out_dir: Path, seed: int = SEED) -> list[Path]:
     """Write the corpus to ``out_dir / RELATIVE`` (the layout of ``data/``), gzip-compressed with a
     fixed timestamp so that the same seed gives the same bytes."""
-    from playbook.io import atomic_path
-
     target = Path(out_dir) / RELATIVE
     body = comments(N_COMMENTS, seed).to_csv(index=False).encode("utf-8")
     with atomic_path(target) as tmp, open(tmp, "wb") as raw:

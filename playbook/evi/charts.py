@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from playbook import figures, i18n
+from playbook.codes import province_name
 from playbook.i18n import format_percent, t
 from playbook.sources import datasets
 
@@ -215,6 +216,4 @@ def broadband_rural_chart(table: pd.DataFrame, year: int = 2021, lang: str | Non
 
 def i18n_province(pruid: str, lang: str | None = None) -> str:
     """The name of province or territory ``pruid`` in ``lang``."""
-    from playbook.codes import province_name
-
     return province_name(pruid, lang)

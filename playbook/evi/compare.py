@@ -14,15 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from playbook import i18n, privacy
-from playbook.evi.inputs import SpecLike, dimension_labels
+from playbook import i18n, index, privacy
+from playbook.codes import province_names
+from playbook.evi.inputs import SpecLike, dimension_labels, indicator_labels
 from playbook.indicators import read_spec
 
 
 def engine_spec(spec: SpecLike = None, **changes: Any):
     """The spec loaded by the index engine, with top-level ``changes`` (e.g. ``aggregate="geometric"``)."""
-    from playbook import index
-
     raw = read_spec(spec)
     raw.update(changes)
     return index.load_spec(raw)
@@ -30,8 +29,6 @@ def engine_spec(spec: SpecLike = None, **changes: Any):
 
 def build(spec: SpecLike, data: pd.DataFrame, **changes: Any):
     """The index of ``spec`` (with ``changes``) on ``data``: a ``playbook.index.Result``."""
-    from playbook import index
-
     return index.build(engine_spec(spec, **changes), data)
 
 
@@ -98,7 +95,6 @@ def top_areas(
     scores = result.scores.merge(data[["DGUID", "GEO_NAME", "pruid", "population"]], on="DGUID", how="inner")
     best = scores.dropna(subset=["rank"]).sort_values("rank").head(n)
     table = privacy.protect(best, counts=["population"], dependent=[*dims, "score"], policy=policy)
-    from playbook.codes import province_names
 
     table["pruid"] = province_names(table["pruid"], lang).to_numpy()
     names = {
@@ -115,8 +111,6 @@ def top_areas(
 
 def weights_table(results: Mapping[str, Any], spec: SpecLike = None, lang: str | None = None) -> pd.DataFrame:
     """Indicator weights (within their dimension, in percent) under each result, side by side."""
-    from playbook.evi.inputs import indicator_labels
-
     lang = i18n.language(lang)
     labels = indicator_labels(spec, lang)
     frames = []
@@ -131,8 +125,6 @@ def weights_table(results: Mapping[str, Any], spec: SpecLike = None, lang: str |
 def compensation_example(lang: str | None = None) -> pd.DataFrame:
     """Three made-up areas with the same average but different profiles, scored by the engine under
     each aggregation method (dimension scores given directly, on a 0–100 scale)."""
-    from playbook import index
-
     lang = i18n.language(lang)
     dims = ["access", "comfort", "skills"]
     toy = pd.DataFrame(

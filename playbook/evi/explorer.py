@@ -14,9 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from playbook import evi, i18n
+from playbook import evi, i18n, privacy
 from playbook.codes import PROVINCES, dguid, province_name, pruid_of
 from playbook.errors import PlaybookError
+from playbook.geo import maps
 from playbook.i18n import t
 from playbook.indicators import read_spec
 from playbook.sources.boundaries import CSD_PROVINCES
@@ -30,7 +31,6 @@ CSD_MAPS = {pruid_of(abbr.upper()): abbr for abbr in CSD_PROVINCES}
 
 class Explorer:
     """The explorer's state and views. ``data`` is ``evi.indicator_data(...)`` (all levels)."""
-
     def __init__(self, data: pd.DataFrame, spec=None, *, source: str, lang: str | None = None, top: int = 10):
         self.data, self.spec, self.source = data, read_spec(spec), source
         self.lang, self.top = i18n.language(lang), top
@@ -76,8 +76,6 @@ class Explorer:
 
     def figure(self, result, units: pd.DataFrame):
         """A map where boundaries are embedded, else bars of the top areas (a :class:`playbook.figures.Figure`)."""
-        from playbook.geo import maps
-
         lang, level, province = self.lang, self.state["level"], self.state["province"]
         legend = t("evi_score", lang)
         if level == "province":
@@ -218,8 +216,6 @@ def scenario_table(data: pd.DataFrame, spec=None, *, lang: str | None = None) ->
     ``scenario, level, name, score, access, comfort, skills, population`` (populations after
     disclosure control, :func:`playbook.privacy.protect`: under the threshold suppressed with the
     row's scores, others randomly rounded to the base)."""
-    from playbook import privacy
-
     lang = i18n.language(lang)
     frames = []
     for key, change in SCENARIOS.items():

@@ -19,6 +19,7 @@ from playbook import i18n
 from playbook.codes import census_names, parse_dguid
 from playbook.errors import PlaybookError
 from playbook.indicators import POPULATION_ID, area_columns, census_ids, compute, indicator_table, read_spec
+from playbook.sources import census, datasets
 
 SpecLike = str | PathLike | Mapping[str, Any] | None
 
@@ -95,8 +96,6 @@ IDENTITY = ["DGUID", "ALT_GEO_CODE", "GEO_LEVEL", "GEO_NAME"]
 
 def resolve(name_or_path: str | PathLike | None, default: str) -> Path:
     """A registry name (checksum-verified) or a path to a file of the user's."""
-    from playbook.sources import datasets
-
     value = default if name_or_path is None else name_or_path
     if isinstance(value, str) and value in datasets.registry():
         return datasets.path(value)
@@ -109,8 +108,6 @@ def resolve(name_or_path: str | PathLike | None, default: str) -> Path:
 def read_inputs(spec: SpecLike = None, *, profile=None, area_file=None) -> pd.DataFrame:
     """One row per geography: the census characteristics the spec needs (``c<ID>``, read with the
     census reader, names checked) and the area file's columns (merged on ``DGUID``)."""
-    from playbook.sources import census
-
     extract = census.extract(resolve(profile, PROFILE), census_ids(spec))
     area_path = resolve(area_file, AREA_FILE)
     wanted = area_columns(spec)
@@ -157,8 +154,6 @@ def at_level(data: pd.DataFrame, level: str, province: str | None = None) -> pd.
 def source_line(lang: str | None = None, *, profile=None, area_file=None) -> str:
     """The source line of a figure made from the census profile and the area file: the registry's
     sources, ending "demo data, synthetic" when either input is synthetic."""
-    from playbook.sources import datasets
-
     lang = i18n.language(lang)
     parts, synthetic = [], False
     for value, default in ((profile, PROFILE), (area_file, AREA_FILE)):

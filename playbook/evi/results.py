@@ -19,6 +19,7 @@ from playbook import i18n, privacy
 from playbook.codes import province_names
 from playbook.errors import PlaybookError
 from playbook.evi.inputs import SpecLike, dimension_labels
+from playbook.geo.hierarchy import rollup as weighted_rollup
 from playbook.io import atomic_path
 
 #: Statistical Area Classification type (1-8) -> urban / rural / remote.
@@ -37,8 +38,6 @@ def rollup(result, by: str, *, names: pd.Series | None = None, lang: str | None 
     """Population-weighted averages of the dimension scores and the index per group ``by`` (a column
     of the data the index was built on; areas without a group are left out); groups get ranks and
     quintiles like areas. ``names`` maps group codes to names (provinces are named automatically)."""
-    from playbook.geo.hierarchy import rollup as weighted_rollup
-
     lang = i18n.language(lang)
     out = weighted_rollup(result, by)
     if names is not None:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from playbook import figures, i18n, privacy
+from playbook.feedback import redact
 from playbook.feedback.classify import Evaluation
 from playbook.i18n import t
 
@@ -38,8 +39,6 @@ def protected_table(table: pd.DataFrame, counts: list[str], labels: dict[str, st
 
 def redaction_chart(table: pd.DataFrame, lang: str | None = None):
     """Precision and recall of redaction per type (the output of :func:`redact.evaluate`)."""
-    from playbook.feedback import redact
-
     data = table[table["type"] != "ALL"]
     fig, ax = plt.subplots(figsize=(8, 4.2))
     y = np.arange(len(data))

@@ -11,6 +11,11 @@ import numpy as np
 import pandas as pd
 
 from playbook.codes import LEVEL_SCHEMAS, PROVINCES, TERRITORIES, dguid, province_names
+from playbook.errors import PlaybookError
+from playbook.geo import attributes
+from playbook.index import aggregate
+from playbook.index.pipeline import int_array
+from playbook.sources import datasets
 
 
 def province_summary(areas: pd.DataFrame, *, small: int = 10_000, lang: str | None = None) -> pd.DataFrame:
@@ -58,9 +63,6 @@ def read_hierarchy(path=None, *, encoding: str | None = None) -> pd.DataFrame:
     ``sac_synthetic`` (true where the file flags it) and the 2021 ``population``. Roll up with
     ``groupby`` on a parent column, or with :func:`rollup`.
     """
-    from playbook.geo import attributes
-    from playbook.sources import datasets
-
     path = datasets.path("demo_geo_attributes_2021") if path is None else path
     units = attributes.read_units(path, encoding=encoding or attributes.ENCODING)
     for col, default in (("cd_name", pd.NA), ("csd_name", pd.NA), ("pr_name", pd.NA), ("cma_dguid", ""),
@@ -138,8 +140,6 @@ def rollup(
     Units without a group (outside any CMA/CA, say) are left out. ``weights`` is summed over all the
     group's units. One row per group, sorted by group.
     """
-    from playbook.errors import PlaybookError
-
     result = data if hasattr(data, "scores") and hasattr(data, "spec") else None
     if result is not None:
         spec = result.spec
@@ -211,9 +211,6 @@ def rollup(
     integer = result is None and pd.api.types.is_integer_dtype(frame[weight_name])
     out[weight_name] = total.round().astype("int64") if integer else total  # whole counts stay whole
     if result is not None:
-        from playbook.index import aggregate
-        from playbook.index.pipeline import int_array
-
         out = out.rename(columns={weight_name: "population"})
         covered = wsum[:, values.index("score")] if "score" in values else wsum[:, -1]
         with np.errstate(invalid="ignore", divide="ignore"):

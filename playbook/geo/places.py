@@ -22,7 +22,10 @@ import pandas as pd
 from playbook.geo.catchments.analysis import population_weighted_centroids
 from playbook.sources import datasets
 from playbook.sources.boundaries import centroids, read_boundaries
+from playbook.sources.census import extract
 from playbook.sources.population import census_subdivisions
+from playbook.sources.service_canada import read_service_canada_list
+from playbook.sources.servicepoints import read_burolis_list, read_odcaf_libraries
 
 PLACEMENTS = ("population_weighted", "csd_centroid", "library_mean", "cd_centroid")
 #: Registry names of the inputs of the population-weighted centroids (Prince Edward Island).
@@ -34,8 +37,6 @@ def pei_dissemination_areas(profile=None, da_csd=None) -> pd.DataFrame:
     ``lon`` (boundary centroid). Populations come from the demo census profile (``profile``; the DA
     split of CSD populations is synthetic there) and the DA -> CSD link from ``da_csd``; both default
     to the registry and the result is empty when they are not embedded."""
-    from playbook.sources.census import extract
-
     if profile is None or da_csd is None:
         if not set(DA_INPUTS) <= set(datasets.registry()):
             return pd.DataFrame(columns=["id", "csduid", "population", "land_area_km2", "lat", "lon"])
@@ -51,8 +52,6 @@ def pei_dissemination_areas(profile=None, da_csd=None) -> pd.DataFrame:
 
 @cache
 def _csd_locations() -> pd.DataFrame:
-    from playbook.sources.servicepoints import read_odcaf_libraries
-
     csd = census_subdivisions()
     by_boundary = centroids(read_boundaries("boundaries_csd_2021", crs=None)).set_index("DGUID")
     libraries = read_odcaf_libraries()
@@ -108,8 +107,6 @@ def read_service_canada_points(path=None, addresses=None) -> pd.DataFrame:
     Unmatched points keep missing coordinates; ``attrs["match_rate"]`` (0-1) and
     ``attrs["matched_by"]`` (counts per method) report the matching.
     """
-    from playbook.sources.service_canada import read_service_canada_list
-
     listed = read_service_canada_list(path, addresses)
     points = place_at_csd(listed.assign(lat=float("nan"), lon=float("nan")))
     points.attrs = dict(listed.attrs)
@@ -120,6 +117,4 @@ def read_burolis(path) -> pd.DataFrame:
     """A BUROLIS extract (:func:`playbook.sources.servicepoints.read_burolis_list`) with the offices
     that lack coordinates placed at their census subdivision (:func:`place_at_csd`; ``placement``
     says how)."""
-    from playbook.sources.servicepoints import read_burolis_list
-
     return place_at_csd(read_burolis_list(path))

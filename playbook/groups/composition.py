@@ -16,6 +16,7 @@ import pandas as pd
 
 from playbook.codes import CIUS_PROVINCES, census_characteristics, census_id, parse_dguid
 from playbook.errors import PlaybookError
+from playbook.sources import datasets
 from playbook.sources.census import extract
 
 #: Age groups of the CIUS tables; the census characteristics give 15-24, 25-64 and 65+ by area.
@@ -89,6 +90,4 @@ def compositions(extract: pd.DataFrame) -> pd.DataFrame:
 def demo_compositions(name: str = "demo_census_profile_2021") -> pd.DataFrame:
     """CSD compositions from the embedded demo Census Profile (registry ``name``). For real data,
     pass the downloaded profile to :func:`census_extract` and :func:`compositions` instead."""
-    from playbook.sources import datasets
-
     return compositions(census_extract(datasets.path(name), level="Census subdivision"))

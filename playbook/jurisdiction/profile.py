@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from playbook import i18n
+from playbook import i18n, privacy
 from playbook.codes import GEO_LEVELS, PROVINCES, parse_dguid
 from playbook.errors import PlaybookError
 from playbook.groups.definitions import FOCUS_GROUPS
@@ -69,7 +69,6 @@ BODY_FIELDS = ("name", "url", "to_verify")
 @dataclass(frozen=True)
 class Entry:
     """A law or an oversight body: its names in both languages and whether it is still to verify."""
-
     name: dict[str, str]
     url: str = ""
     citation: str = ""
@@ -80,7 +79,6 @@ class Entry:
 @dataclass(frozen=True)
 class Profile:
     """One jurisdiction, as validated from its YAML file."""
-
     code: str
     level: str
     name: dict[str, str]
@@ -326,8 +324,6 @@ def places_table(areas: pd.DataFrame, profile: Profile, lang: str | None = None,
     """The ``top`` census subdivisions of ``areas`` (a tidy table with ``geo_level``, ``name`` and
     ``population_2021``, already filtered to ``profile``), largest first, after disclosure control,
     as a styled table captioned with the jurisdiction's name and ``source``."""
-    from playbook import privacy  # local: privacy is not needed to load profiles
-
     lang = i18n.language(lang)
     csd = areas[areas["geo_level"] == "Census subdivision"].nlargest(top, "population_2021")
     csd = privacy.protect(csd, counts=["population_2021"])

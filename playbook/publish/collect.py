@@ -17,9 +17,14 @@ import pandas as pd
 
 from playbook import __version__, evi, i18n, index, indicators
 from playbook.codes import DEFAULT_DRAWS, DEFAULT_RADIUS_KM, DEFAULT_SEED, province_names
+from playbook.geo.catchments.analysis import area_catchments, point_catchments
 from playbook.geo.hierarchy import read_hierarchy, rollup
+from playbook.geo.places import csd_locations
+from playbook.groups import direct
 from playbook.publish.release import TableSpec
 from playbook.sources import datasets
+from playbook.sources.servicepoints import read_odcaf_libraries
+from playbook.sources.survey import read_pumf
 
 SAC_LABELS = {1: "CMA", 2: "CA", 3: "CA (no tracts)", 4: "strong MIZ", 5: "moderate MIZ", 6: "weak MIZ",
               7: "no MIZ", 8: "territories outside CA"}
@@ -104,8 +109,6 @@ def index_results(data: pd.DataFrame, spec, *, draws: int, seed: int) -> TableSp
 
 
 def group_estimates() -> TableSpec:
-    from playbook.groups import direct
-    from playbook.sources.survey import read_pumf
 
     survey = read_pumf(datasets.path("demo_cius_pumf"), cycle="cius_2020_demo")
     frame = direct.direct_by_group(survey)
@@ -117,9 +120,6 @@ def group_estimates() -> TableSpec:
 
 
 def service_points_and_catchments(results: pd.DataFrame, data: pd.DataFrame, radius_km: float) -> list[TableSpec]:
-    from playbook.geo.catchments.analysis import area_catchments, point_catchments
-    from playbook.geo.places import csd_locations
-    from playbook.sources.servicepoints import read_odcaf_libraries
 
     points = read_odcaf_libraries()
     keep = [c for c in ("id", "name_en", "name_fr", "organization", "csduid", "province", "lat", "lon") if c in points]

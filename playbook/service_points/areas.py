@@ -16,9 +16,12 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from playbook import evi
 from playbook.errors import PlaybookError
 from playbook.geo.catchments import quintiles
+from playbook.geo.hierarchy import rollup
 from playbook.geo.places import csd_locations, pei_dissemination_areas
+from playbook.index import build, load_spec
 from playbook.paths import ROOT
 from playbook.sources import datasets
 from playbook.sources.population import read_population_counts
@@ -36,9 +39,6 @@ def stand_in_score(counts: pd.DataFrame) -> pd.Series:
 @cache
 def _evi_inputs():
     """The EVI spec and indicator data of every geography (read once per session)."""
-    from playbook import evi
-    from playbook.index import load_spec
-
     return load_spec(ROOT / "specs" / "evi.yml"), evi.indicator_data(evi.read_inputs())
 
 
@@ -46,9 +46,6 @@ def evi_scores(level: str = "csd") -> pd.Series:
     """EVI score per DGUID of ``level`` (``"csd"`` or ``"da"``): the index engine (``playbook.index``)
     on the EVI spec and the demo data (``playbook.evi.inputs``: the demo census profile and area
     internet file, indicators as declared in the spec), normalised among the areas of that level."""
-    from playbook import evi
-    from playbook.index import build
-
     spec, data = _evi_inputs()
     scores = build(spec, evi.at_level(data, level)).scores
     return pd.Series(scores["score"].to_numpy(float), index=scores[spec.unit_id].astype(str))
@@ -78,8 +75,6 @@ def by_census_division(areas: pd.DataFrame, value: str = "score") -> pd.DataFram
     """Population-weighted mean of ``value`` and total population per census division
     (``DGUID`` of the division, from the first four digits of the CSD code), with the one roll-up
     (:func:`playbook.geo.hierarchy.rollup`)."""
-    from playbook.geo.hierarchy import rollup
-
     divisions = rollup(areas.assign(cduid=areas["csduid"].str[:4]), "Census division", value, "population")
     return divisions[["DGUID", "population", value]]
 

@@ -14,6 +14,7 @@ import pandas as pd
 from playbook.codes import parse_dguid
 from playbook.errors import PlaybookError
 from playbook.io import numbers, require_columns
+from playbook.sources import datasets
 
 #: Official column title prefix -> tidy name.
 COLUMNS = {
@@ -64,8 +65,6 @@ def read_population_counts(path: str | PathLike) -> pd.DataFrame:
 def census_subdivisions(path: str | PathLike | None = None) -> pd.DataFrame:
     """Every 2021 census subdivision of the table: ``DGUID, csduid, name, pruid, population`` (default:
     the embedded ``population_2021``)."""
-    from playbook.sources import datasets
-
     counts = read_population_counts(path or datasets.path("population_2021"))
     csd = counts.loc[counts["geo_level"] == "Census subdivision", ["DGUID", "code", "name", "pruid", "population_2021"]]
     return csd.rename(columns={"code": "csduid", "population_2021": "population"}).reset_index(drop=True)

@@ -23,6 +23,7 @@ from playbook.codes import PROVINCES, pruid_of
 from playbook.paths import ROOT
 from playbook.sources import datasets
 from playbook.sources.population import census_subdivisions
+from playbook.sources.servicepoints import read_odcaf_libraries
 
 #: Towns that are not CSDs of their own (merged municipalities) -> their CSD name, per province.
 ALIASES = ROOT / "specs" / "service_canada_towns.yml"
@@ -81,7 +82,6 @@ def match_towns(towns: pd.Series, pruid: pd.Series) -> pd.DataFrame:
     ("Winnipeg Portage Place" -> "Winnipeg"); empty when none did."""
     csd = census_subdivisions().sort_values("population", ascending=False)
     by_name = pd.DataFrame({"pruid": csd["pruid"], "key": normalise_place(csd["name"]), "csduid": csd["csduid"]})
-    from playbook.sources.servicepoints import read_odcaf_libraries
 
     odcaf = read_odcaf_libraries(with_coordinates=False)
     cities = pd.DataFrame({"pruid": odcaf["csduid"].str[:2], "key": normalise_place(odcaf["city"]), "csduid": odcaf["csduid"]})
