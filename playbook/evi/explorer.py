@@ -149,31 +149,16 @@ class Explorer:
             d: w.FloatSlider(value=v, min=0, max=5, step=0.5, description=label, style=style, continuous_update=False)
             for (d, v), label in zip(self.state["weights"].items(), evi.dimension_labels(self.spec, lang).values(), strict=True)
         }
+        choices = {  # widget -> (its label's key, [(option label, value)])
+            "normalise": ("evi_normalisation", [(t(f"evi_norm_{m}", lang), m) for m in NORMALISE]),
+            "aggregate": ("evi_aggregation", [(t(f"evi_aggregate_{m}", lang), m) for m in AGGREGATE]),
+            "level": ("evi_level", [(t(f"evi_view_{v}", lang), v) for v in VIEW_LEVELS]),
+            "province": ("province_or_territory", [(t("evi_all_provinces", lang), None)]
+                         + [(province_name(p, lang), p) for p in PROVINCES.index]),
+        }
         pick = {
-            "normalise": w.Dropdown(
-                options=[(t(f"evi_norm_{m}", lang), m) for m in NORMALISE],
-                value=self.state["normalise"],
-                description=t("evi_normalisation", lang),
-                style=style,
-            ),
-            "aggregate": w.Dropdown(
-                options=[(t(f"evi_aggregate_{m}", lang), m) for m in AGGREGATE],
-                value=self.state["aggregate"],
-                description=t("evi_aggregation", lang),
-                style=style,
-            ),
-            "level": w.Dropdown(
-                options=[(t(f"evi_view_{v}", lang), v) for v in VIEW_LEVELS],
-                value=self.state["level"],
-                description=t("evi_level", lang),
-                style=style,
-            ),
-            "province": w.Dropdown(
-                options=[(t("evi_all_provinces", lang), None)] + [(province_name(p, lang), p) for p in PROVINCES.index],
-                value=self.state["province"],
-                description=t("province_or_territory", lang),
-                style=style,
-            ),
+            name: w.Dropdown(options=options, value=self.state[name], description=t(label, lang), style=style)
+            for name, (label, options) in choices.items()
         }
         figure_out, table_out, status = w.Output(), w.Output(), w.HTML()
 
