@@ -1,6 +1,6 @@
 """The geography and census vocabulary, written once: geographic levels and DGUIDs, the provinces and
-territories, the population groups a jurisdiction may prioritise, the default catchment radius, and
-the census characteristics of the versioned mappings (``specs/census_2021.yml``, ``specs/census_2016.yml``).
+territories, the default catchment radius, the uncertainty analysis's draws and seed, and the census
+characteristics of the versioned mappings (``specs/census_2021.yml``, ``specs/census_2016.yml``).
 
 A 2021 DGUID is ``VVVV`` (vintage) + ``T`` (type: ``A`` administrative, ``S`` statistical) +
 ``SSSS`` (schema) + the geographic code, e.g. ``2021A000235`` (Ontario), ``2021A00053520005``
