@@ -16,7 +16,10 @@ from types import ModuleType
 from playbook.sources import datasets
 
 #: Generator modules, run in this order (later ones may read what earlier ones wrote).
-GENERATORS = ["playbook.demo.census", "playbook.demo.internet", "playbook.demo.survey", "playbook.demo.feedback"]
+GENERATORS = [
+    "playbook.demo.census", "playbook.demo.census_2016", "playbook.demo.internet", "playbook.demo.survey",
+    "playbook.demo.feedback",
+]
 
 #: The seed of the committed demo data.
 DEFAULT_SEED = 2021
@@ -25,9 +28,9 @@ DEFAULT_SEED = 2021
 def generators() -> list[ModuleType]:
     """The generator modules, in the order of :data:`GENERATORS` (imported when first needed, so
     that the command line starts without them)."""
-    from playbook.demo import census, feedback, internet, survey
+    from playbook.demo import census, census_2016, feedback, internet, survey
 
-    return [census, internet, survey, feedback]
+    return [census, census_2016, internet, survey, feedback]
 
 
 def generate_all(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
@@ -41,6 +44,7 @@ def generate_all(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
 #: Registry names of the files the generators write.
 DATASETS = [
     "demo_census_profile_2021",
+    "demo_census_profile_2016",
     "demo_geo_attributes_2021",
     "demo_area_internet_2021",
     "demo_internet_calibration_2021",

@@ -38,7 +38,8 @@ from playbook.evi.inputs import (
     summary_table,
 )
 
-SUBMODULES = ("charts", "cli", "compare", "dictionary", "explorer", "inputs", "maps", "method_charts", "results")
+SUBMODULES = ("charts", "cli", "compare", "dictionary", "explorer", "inputs", "maps", "method_charts", "panel",
+              "results")
 
 __all__ = [
     "AREA_FILE", "IDENTITY", "LEVELS", "PROFILE", "SpecLike", "at_level", "count_columns", "dimension_labels",

@@ -279,3 +279,36 @@ def group_bars(
         low_value=format_number(data[value].iloc[0], lang, decimals),
     )
     return figures.Figure(fig, alt)
+
+
+def change_chart(
+    table: pd.DataFrame,
+    from_year: int,
+    to_year: int,
+    *,
+    source: str,
+    lang: str | None = None,
+    title: str | None = None,
+):
+    """The index of each area in ``from_year`` (x) against ``to_year`` (y), with the no-change
+    diagonal: above it the index rose. ``table`` has ``score_<year>`` columns
+    (:func:`playbook.index.change`); areas found in one year only are left out of the chart."""
+    lang = i18n.language(lang)
+    x, y = table[f"score_{from_year}"], table[f"score_{to_year}"]
+    both = x.notna() & y.notna()
+    x, y = x[both].to_numpy(dtype=float), y[both].to_numpy(dtype=float)
+    diff = y - x
+    fig, ax = plt.subplots(figsize=(6.5, 6.5))
+    lo, hi = (float(min(x.min(), y.min())), float(max(x.max(), y.max()))) if len(x) else (0.0, 100.0)
+    ax.plot([lo, hi], [lo, hi], color="0.4", linewidth=1, linestyle="--", label=t("evi_fig_change_no_change", lang))
+    ax.scatter(x, y, s=10, alpha=0.6, color=np.where(diff > 0, figures.PALETTE[1], figures.PALETTE[0]),
+               edgecolor="none")
+    ax.set_aspect("equal", adjustable="box")
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    figures.finish(fig, title=title or t("evi_fig_change_title", lang, from_year=from_year, to_year=to_year),
+                   source=source, xlabel=t("evi_panel_score", lang, year=from_year),
+                   ylabel=t("evi_panel_score", lang, year=to_year))
+    alt = t("evi_fig_change_alt", lang, n=len(x), from_year=from_year, to_year=to_year, up=int((diff > 0).sum()),
+            down=int((diff < 0).sum()), median=format_number(float(np.median(diff)) if len(diff) else float("nan"),
+                                                              lang, 1))
+    return figures.Figure(fig, alt)

@@ -10,6 +10,7 @@ rolled up to larger geographies by :func:`playbook.geo.hierarchy.rollup` (the ne
 """
 
 from playbook.index.audit import Audit, audit
+from playbook.index.panel import PanelResult, build_panel, change  # noqa: F401 - panels (issue 24)
 from playbook.index.pipeline import Pipeline, Result, build
 from playbook.index.spec import Dimension, Indicator, Spec, load_spec
 from playbook.index.uncertainty import Uncertainty, uncertainty

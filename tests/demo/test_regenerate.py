@@ -7,6 +7,7 @@ from playbook.sources import datasets
 
 DEMO_DATASETS = [
     "demo_census_profile_2021",
+    "demo_census_profile_2016",
     "demo_geo_attributes_2021",
     "demo_area_internet_2021",
     "demo_internet_calibration_2021",
@@ -36,8 +37,8 @@ def test_every_generated_file_is_committed(regenerated, root):
 
 
 def test_generators_run_in_the_listed_order():
-    assert demo.GENERATORS == ["playbook.demo.census", "playbook.demo.internet", "playbook.demo.survey",
-                              "playbook.demo.feedback"]
+    assert demo.GENERATORS == ["playbook.demo.census", "playbook.demo.census_2016", "playbook.demo.internet",
+                              "playbook.demo.survey", "playbook.demo.feedback"]
     assert [m.__name__ for m in demo.generators()] == demo.GENERATORS
 
 
