@@ -10,7 +10,15 @@ indicator drops out). With ``w`` the weights of the values ``x`` present:
 - ``copeland`` (non-compensatory, outranking): unit ``i`` beats ``j`` when the indicators on which
   ``i`` is higher carry more weight than those on which ``j`` is higher; the score is the number
   of wins minus the number of losses (between ``-(n - 1)`` and ``n - 1``). Quadratic in the number
-  of units: limited to :data:`COPELAND_MAX_UNITS`.
+  of units: limited to :data:`COPELAND_MAX_UNITS`;
+- ``generalised`` (power mean, parameter ``p``): ``(sum(w x^p) / sum(w))^(1/p)``, and
+  ``exp(sum(w ln x) / sum(w))`` at ``p = 0`` (its limit): ``p = 1`` arithmetic, ``p = 0``
+  geometric, ``p = -1`` harmonic; needs every value > 0 when ``p <= 0`` and >= 0 otherwise. See
+  :func:`generalised_mean`; nested power means with the same ``p`` are the arithmetic aggregation
+  of ``x^p`` mapped back by ``^(1/p)`` (:func:`power`, :func:`power_inverse`).
+
+A custom function ``f(values (N x J), weights (J,)) -> (N,)`` may be given as the method (see
+:mod:`playbook.index.custom`).
 
 Every function is vectorised over units *and* over draws (a leading ``B`` axis of weight vectors),
 which is what the uncertainty analysis runs thousands of times. Indicators -> dimension uses one
@@ -22,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from playbook.errors import PlaybookError
+from playbook.index.custom import call
 
 COPELAND_MAX_UNITS = 20_000
 _EPS = 1e-9
@@ -103,6 +112,8 @@ def combine(values: np.ndarray, weights: np.ndarray, method: str) -> np.ndarray:
             out = np.min(np.where(use, values, np.inf), axis=-1)
         elif method == "copeland":
             out = np.stack([copeland(values[:, j, :], w[0, j, :]) for j in range(values.shape[1])], axis=1)
+        elif callable(method):
+            out = custom_combine(method, values, w)
         else:
             raise PlaybookError(f"unknown method '{method}'", field="aggregate.method")
     return np.where(wsum > 0, out, np.nan)
@@ -181,3 +192,46 @@ def quintiles(rank: np.ndarray) -> np.ndarray:
     n = np.sum(~np.isnan(rank), axis=0)
     with np.errstate(invalid="ignore"):
         return 5.0 - np.floor(5.0 * (rank - 1.0) / np.maximum(n, 1))
+
+
+def power(x: np.ndarray, p: float) -> np.ndarray:
+    """The generator of the power mean: ``x^p`` (``ln x`` at ``p = 0``); NaN kept."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(x) if p == 0 else np.power(x, p)
+
+
+def power_inverse(y: np.ndarray, p: float) -> np.ndarray:
+    """The inverse of :func:`power`: ``y^(1/p)`` (``exp y`` at ``p = 0``)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.exp(y) if p == 0 else np.power(y, 1.0 / p)
+
+
+def check_power(x: np.ndarray, p: float, names: list[str], level: str = "indicator") -> None:
+    """The power mean of order ``p`` needs values > 0 (``p <= 0``) or >= 0 (``p > 0``)."""
+    low = np.nanmin(np.where(np.isnan(x), np.inf, x), axis=0)
+    bad = low <= 0 if p <= 0 else low < 0
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        sign = "> 0" if p <= 0 else ">= 0"
+        raise PlaybookError(f"generalised mean with p = {p} needs values {sign}, but {level} '{names[k]}' has not",
+                            field="aggregate.p", expected=POSITIVE_RANGE)
+
+
+def generalised_mean(values: np.ndarray, weights: np.ndarray, p: float) -> np.ndarray:
+    """Weighted power mean of the last axis of ``values`` (NaN = missing, weights renormalised).
+
+    ``(sum(w x^p) / sum(w))^(1/p)``; ``p = 0`` gives the geometric mean (the limit), ``p = 1`` the
+    arithmetic, ``p = -1`` the harmonic. Vectorised: ``values`` and ``weights`` broadcast together.
+    """
+    values, w = np.broadcast_arrays(np.asarray(values, dtype=float), np.asarray(weights, dtype=float))
+    use = ~np.isnan(values) & (w > 0)
+    wsum = np.sum(np.where(use, w, 0.0), axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.sum(np.where(use, w * power(np.where(use, values, 1.0), p), 0.0), axis=-1) / wsum
+    return np.where(wsum > 0, power_inverse(mean, p), np.nan)
+
+
+def custom_combine(function, values: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """A custom aggregation ``f(values (N x J), weights (J,)) -> (N,)``, run for each weight draw."""
+    n, b, _j = values.shape
+    return np.stack([call("aggregate", function, values[:, r, :], w[0, r, :], shape=(n,)) for r in range(b)], axis=1)

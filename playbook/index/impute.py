@@ -3,7 +3,8 @@
 ``none`` leaves gaps (the aggregation then renormalises the weights of the indicators present);
 ``mean`` / ``median`` fill each indicator with its mean / median over all units; ``group_mean`` /
 ``group_median`` fill with the mean / median of the unit's group (the ``by`` column), falling back
-to the overall value when the whole group is missing.
+to the overall value when the whole group is missing. A custom function ``f(raw) -> (N x K)`` may
+be given as the method (see :mod:`playbook.index.custom`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from playbook.index import custom
+
 
 def impute(raw: np.ndarray, method: str, groups: np.ndarray | None = None) -> np.ndarray:
     """Fill the NaNs of ``raw`` (N x K) by ``method``; returns a new array."""
+    if callable(method):
+        return custom.call("impute", method, raw.copy(), shape=raw.shape)
     if method == "none" or not np.isnan(raw).any():
         return raw.copy()
     stat = "mean" if method.endswith("mean") else "median"

@@ -12,6 +12,18 @@ a value (NaN stays NaN), with ``[a, b]`` the spec's ``range``:
 - ``distance_to_reference``: with ``x_r`` the reference unit's value, ``type: ratio`` gives
   ``100 (x / x_r) ** direction``, ``type: difference`` gives ``direction (x - x_r)``.
 
+COINr's other normalisations (``n_dist2max``, ``n_dist2targ``, ``n_fracmax``, ``n_borda``; the
+"Normalisation" vignette of COINr 1.1.14), on ``y = direction x`` as COINr does, each times the
+block's ``scale`` (default 1):
+
+- ``dist2max``: ``1 - (max y - y) / (max y - min y)`` (0 for the least vulnerable unit, 1 for the most);
+- ``dist2targ``: ``(y - min y) / (t - min y)`` with ``t = direction target`` (the indicator's
+  ``target``, or the block's), capped at 1 if ``cap_max: true``;
+- ``fracmax``: ``y / max y`` (needs ``max y > 0``);
+- ``borda``: ``rank(y) - 1``, ties at their lowest rank: the number of units a unit beats.
+
+A custom function ``f(y) -> array (N x K)`` may be given as the method (see :mod:`playbook.index.custom`).
+
 A constant indicator (``max = min``) normalises to the middle of the range (``minmax``), ``0``
 (``zscore``) or ``1`` (``rank``).
 """
@@ -22,6 +34,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 from playbook.errors import PlaybookError
+from playbook.index import custom
 
 
 def min_rank(y: np.ndarray) -> np.ndarray:
@@ -38,10 +51,17 @@ def normalise(
     *,
     goalposts: np.ndarray | None = None,
     reference_row: int | None = None,
+    targets: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Normalise ``raw`` (N x K) column by column according to the spec's ``normalise`` block."""
+    """Normalise ``raw`` (N x K) column by column according to the spec's ``normalise`` block.
+
+    ``targets`` (K,) are the raw-unit targets of ``dist2targ``."""
     method = block["method"]
     y = raw * directions
+    if callable(method):
+        return custom.call("normalise", method, y, shape=y.shape)
+    if method in COINR_METHODS:
+        return COINR_METHODS[method](y, directions, block, targets) * float(block.get("scale", 1))
     a, b = (float(v) for v in block.get("range", (0, 100)))
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "minmax":
@@ -71,3 +91,57 @@ def normalise(
                                     field="normalise.reference", expected="type: difference, or another reference")
             return 100.0 * (raw / ref) ** directions
     raise PlaybookError(f"unknown method '{method}'", field="normalise.method")
+
+
+def dist2max(y: np.ndarray) -> np.ndarray:
+    """COINr ``n_dist2max``: ``1 - (max y - y) / (max y - min y)``; a constant column gives NaN, as COINr."""
+    lo, hi = np.nanmin(y, axis=0), np.nanmax(y, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 1.0 - (hi - y) / np.where(hi > lo, hi - lo, np.nan)
+
+
+def dist2targ(y: np.ndarray, t: np.ndarray, cap_max: bool = False) -> np.ndarray:
+    """COINr ``n_dist2targ`` (direction already applied to ``y`` and the targets ``t``):
+    ``(y - min y) / (t - min y)``, capped at 1 if ``cap_max``."""
+    lo = np.nanmin(y, axis=0)
+    if np.any(t == lo):
+        k = int(np.flatnonzero(t == lo)[0])
+        raise PlaybookError(f"the target of indicator {k + 1} equals its lowest value: the distance is undefined",
+                            field="normalise.target", expected="a target away from the worst value")
+    out = (y - lo) / (t - lo)
+    return np.where(cap_max & (out > 1), 1.0, out)
+
+
+def fracmax(y: np.ndarray) -> np.ndarray:
+    """COINr ``n_fracmax``: ``y / max y``."""
+    hi = np.nanmax(y, axis=0)
+    if np.any(hi <= 0):
+        k = int(np.flatnonzero(hi <= 0)[0])
+        raise PlaybookError(f"fracmax divides by the maximum, but indicator {k + 1} has max(direction x) <= 0",
+                            field="normalise.method",
+                            expected="positive values with direction 1, or another method (dist2max, minmax)")
+    return y / hi
+
+
+def borda(y: np.ndarray) -> np.ndarray:
+    """COINr ``n_borda``: ``rank(y) - 1`` (ties at their lowest rank), the number of units beaten."""
+    return min_rank(y) - 1.0
+
+
+def _targets(y: np.ndarray, directions: np.ndarray, block: dict, targets: np.ndarray | None) -> np.ndarray:
+    targets = np.full(y.shape[1], np.nan) if targets is None else np.asarray(targets, dtype=float)
+    if block.get("target") is not None:  # the block's target for the indicators without their own
+        targets = np.where(np.isnan(targets), float(block["target"]), targets)
+    if np.isnan(targets).any():
+        raise PlaybookError("dist2targ needs a target for every indicator", field="normalise.target",
+                            expected="target: VALUE on each indicator or in the normalise block")
+    return dist2targ(y, directions * targets, bool(block.get("cap_max", False)))
+
+
+#: The COINr normalisations: ``(y, directions, block, targets) -> normalised`` (before ``scale``).
+COINR_METHODS = {
+    "dist2max": lambda y, d, block, t: dist2max(y),
+    "dist2targ": _targets,
+    "fracmax": lambda y, d, block, t: fracmax(y),
+    "borda": lambda y, d, block, t: borda(y),
+}

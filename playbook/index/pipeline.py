@@ -17,7 +17,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from playbook.errors import PlaybookError
-from playbook.index import aggregate, weights
+from playbook.index import aggregate, denominate, screen, weights
 from playbook.index.impute import impute
 from playbook.index.normalise import normalise
 from playbook.index.spec import Spec, check_data, load_spec, read_data
@@ -38,6 +38,7 @@ class Prepared:
     treatment: pd.DataFrame
     population: np.ndarray | None = None
     groups: np.ndarray | None = None
+    denominated: np.ndarray | None = None
 
 
 class Datasets(dict):
@@ -89,6 +90,8 @@ class Result:
     treatment: pd.DataFrame
     choices: dict[str, Any]
     data: pd.DataFrame = field(repr=False)
+    #: The units left out by the spec's ``screen`` block, with the reason (empty without screening).
+    screened: pd.DataFrame | None = None
 
     @property
     def normalised(self) -> pd.DataFrame:
@@ -105,11 +108,12 @@ def prepare(spec: Spec, data: pd.DataFrame, label: str = "<data>", *, impute_met
     """Screen, impute, treat and normalise (the steps before weighting); ``raw`` skips the screening
     when the data were already checked."""
     raw = check_data(spec, data, label) if raw is None else raw
-    groups = data[spec.impute["by"]].to_numpy() if spec.impute["method"].startswith("group_") else None
+    denominated = denominate.apply(spec, data, raw, label)
+    groups = data[spec.impute["by"]].to_numpy() if str(spec.impute["method"]).startswith("group_") else None
     method = impute_method or spec.impute["method"]
-    if method.startswith("group_") and groups is None:
+    if str(method).startswith("group_") and groups is None:
         raise PlaybookError("group imputation needs 'by' in the spec's impute block", path=spec.path, field="impute.by")
-    imputed = impute(raw, method, groups)
+    imputed = impute(raw if denominated is None else denominated, method, groups)
     treated, treatment = treat(imputed, spec.treat, spec.indicator_ids)
     block = normalise_block or spec.normalise
     reference_row = None
@@ -127,12 +131,14 @@ def prepare(spec: Spec, data: pd.DataFrame, label: str = "<data>", *, impute_met
         shared = block.get("goalposts")
         goalposts = np.array([i.goalposts or shared for i in spec.indicators], dtype=float)
     directions = np.array([i.direction for i in spec.indicators], dtype=float)
-    normalised = normalise(treated, directions, block, goalposts=goalposts, reference_row=reference_row)
+    targets = np.array([np.nan if i.target is None else i.target for i in spec.indicators], dtype=float)
+    normalised = normalise(treated, directions, block, goalposts=goalposts, reference_row=reference_row,
+                           targets=targets)
     population = None
     if spec.population:
         population = pd.to_numeric(data[spec.population], errors="coerce").to_numpy(dtype=float)
     return Prepared(data[spec.unit_id].reset_index(drop=True), raw, imputed, treated, normalised, treatment,
-                    population, groups)
+                    population, groups, denominated)
 
 
 #: Quasi-arithmetic means: generator and its inverse. Nested means with the same generator collapse
@@ -154,24 +160,68 @@ def effective_weights(w: np.ndarray, v: np.ndarray, membership: np.ndarray) -> n
     return w * (per_dim @ membership.T)
 
 
+def level_shares(spec: Spec, w: np.ndarray, v: np.ndarray) -> list[np.ndarray]:
+    """Weight shares within each parent, level by level: (B, K, P1) indicators in their dimension,
+    (B, P1, P2) dimensions in their parent, ..., and last (B, P_top, 1) the top level in the index.
+    A child whose weight is 0 (or with nothing of weight > 0 beneath) has share 0."""
+    ms = spec.level_membership()
+    alive = spec.alive(w)
+    out, start = [], 0
+    child_w = w
+    for level, m in enumerate([*ms, None]):
+        if m is None:
+            m = np.ones((child_w.shape[1], 1))
+        totals = child_w @ m  # (B, P)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.append(np.where(totals[:, None, :] > 0, child_w[:, :, None] * m[None] / totals[:, None, :], 0.0))
+        if level < len(ms):
+            size = len(spec.levels[level])
+            child_w = np.where(alive[:, start:start + size], v[:, start:start + size], 0.0)
+            start += size
+    return out
+
+
+def availability(present: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Share of each parent's children (of weight > 0) that are present: (N, B, C) x (B, C, P) -> (N, B, P)."""
+    counted = (shares > 0).astype(float)
+    n_children = counted.sum(axis=1)  # (B, P)
+    rule = "nc,bcp->nbp" if present.ndim == 2 else "nbc,bcp->nbp"  # (N, C): the same for every draw
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.einsum(rule, present.astype(float), counted) / n_children[None]
+
+
 def score(spec: Spec, x: np.ndarray, w: np.ndarray, v: np.ndarray, method: str | None = None, *,
           dims: bool = True, cache: dict | None = None) -> dict[str, np.ndarray]:
-    """Aggregate normalised values ``x`` (N, K) with weight draws ``w`` (B, K), ``v`` (B, P).
+    """Aggregate normalised values ``x`` (N, K) with weight draws ``w`` (B, K), ``v`` (B, nodes).
 
-    Returns ``score``, ``coverage``, ``rank`` (N, B) and, if ``dims``, the dimension scores
-    (N, B, P); below ``min_coverage`` a dimension score / the index is NaN and so is the rank.
-    Units with every indicator present take a shortcut for arithmetic, geometric and harmonic
-    means (one matrix product, see :data:`QUASI`); the others go through the dimensions.
-    ``cache`` (a dict reused across calls with the same ``x``) keeps the transformed values.
+    ``v`` holds the weights of every aggregate of :attr:`Spec.node_ids` (for three levels, the
+    dimension weights). Aggregates level by level, each level's weights renormalised within its
+    parent over the children present. Returns ``score``, ``coverage`` (the weighted share of the
+    indicators present), ``rank`` (N, B) and, if ``dims``, the scores of every aggregate (N, B,
+    nodes). At every level an aggregate is NaN when fewer than ``min_coverage`` of its children
+    (of weight > 0) are available (COINr's ``dat_thresh``), and so is the rank. Units with every
+    indicator present take a shortcut for arithmetic, geometric and harmonic means (one matrix
+    product, see :data:`QUASI`); the others go level by level. ``cache`` (a dict reused across
+    calls with the same ``x``) keeps the transformed values.
     """
     method = method or spec.aggregate["method"]
+    if method == "generalised":
+        return _generalised(spec, x, w, v, dims=dims, cache=cache)
     cache = {} if cache is None else cache
-    m = spec.membership
-    n, b, p = len(x), len(w), m.shape[1]
+    n, b, nodes = len(x), len(w), len(spec.node_ids)
+    shares = level_shares(spec, w, v)
+    effective = [shares[0]]
+    for s in shares[1:]:
+        effective.append(effective[-1] @ s)  # (B, K, P_level): indicator weights in each aggregate
+    alive = spec.alive(w)
     if "complete" not in cache:
         cache["complete"] = np.flatnonzero(~np.isnan(x).any(axis=1))
         cache["partial"] = np.flatnonzero(np.isnan(x).any(axis=1))
+        cache["present"] = (~np.isnan(x)).astype(float)
     full, part = cache["complete"], cache["partial"]
+    coverage = cache["present"] @ effective[-1][:, :, 0].T  # (N, B)
+    index = np.full((n, b), np.nan)
+    out_dims = np.full((n, b, nodes), np.nan) if dims else None
     if method in QUASI and len(full) and len(part) < n:
         if method not in cache:
             if method != "arithmetic":
@@ -179,30 +229,63 @@ def score(spec: Spec, x: np.ndarray, w: np.ndarray, v: np.ndarray, method: str |
             with np.errstate(divide="ignore"):
                 cache[method] = QUASI[method][0](x[full])
         gen, inv = QUASI[method]
-        index = np.empty((n, b))
-        coverage = np.ones((n, b))
-        with np.errstate(divide="ignore", over="ignore"):
-            index[full] = inv(cache[method] @ effective_weights(w, v, m).T)
-        out_dims = np.full((n, b, p), np.nan) if dims else None
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            index[full] = inv(cache[method] @ effective[-1][:, :, 0].T)
+            if dims:
+                values = np.concatenate([np.einsum("nk,bkp->nbp", cache[method], e) for e in effective[:-1]], axis=2)
+                out_dims[full] = inv(values)
         if dims:
-            totals = w @ m
-            with np.errstate(invalid="ignore", divide="ignore"):
-                shares = aggregate.flat_weights(w / np.maximum(totals @ m.T, 1e-300), m)
-                out_dims[full] = inv(cache[method] @ shares).reshape(len(full), b, p)
-            out_dims[:, totals <= 0] = np.nan  # a dimension whose indicators were all removed
+            out_dims[:, ~alive] = np.nan  # an aggregate whose indicators were all removed
         rows = part
     else:
-        index, coverage = np.empty((n, b)), np.empty((n, b))
-        out_dims = np.full((n, b, p), np.nan) if dims else None
         rows = np.arange(n)
     if len(rows):
-        d, dcov = aggregate.dimensions(x[rows], w, m, method, spec.indicator_ids)
-        aggregate.apply_min_coverage(d, dcov, spec.min_coverage)
-        index[rows], coverage[rows] = aggregate.index(d, dcov, v, method)
+        xr = x[rows]
+        d, _cov = aggregate.dimensions(xr, w, spec.membership, method, spec.indicator_ids)
+        d[availability(~np.isnan(xr), shares[0]) < spec.min_coverage - aggregate._EPS] = np.nan
+        found = [d]
+        for s in shares[1:]:
+            if method in ("geometric", "harmonic") and np.nanmin(np.where(np.isnan(d), np.inf, d)) <= 0:
+                raise PlaybookError(f"{method} aggregation needs dimension scores > 0", field="aggregate.method",
+                                    expected=aggregate.POSITIVE_RANGE)
+            up = np.stack([aggregate.combine(d, s[None, :, :, j], method) if method != "copeland"
+                           else _copeland_level(d, s[:, :, j]) for j in range(s.shape[2])], axis=2)
+            up[availability(~np.isnan(d), s) < spec.min_coverage - aggregate._EPS] = np.nan
+            found.append(up)
+            d = up
+        index[rows] = found[-1][:, :, 0]
         if dims:
-            out_dims[rows] = d
-    aggregate.apply_min_coverage(index, coverage, spec.min_coverage)
+            out_dims[rows] = np.concatenate(found[:-1], axis=2)
     return {"dims": out_dims, "score": index, "coverage": coverage, "rank": aggregate.ranks(index)}
+
+
+def _copeland_level(values: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Copeland scores of (N, B, C) values with (B, C) criterion weights, draw by draw (N, B)."""
+    out = np.full(values.shape[:2], np.nan)
+    for r in range(values.shape[1]):
+        cols = shares[r] > 0
+        if cols.any():
+            out[:, r] = aggregate.copeland(values[:, r, cols], shares[r, cols])
+    return out
+
+
+def _generalised(spec: Spec, x: np.ndarray, w: np.ndarray, v: np.ndarray, *, dims: bool,
+                 cache: dict | None) -> dict[str, np.ndarray]:
+    """The power mean of order ``p`` at every level: the arithmetic aggregation of ``x^p``, mapped back
+    by ``^(1/p)`` (``ln`` / ``exp`` at ``p = 0``); weights renormalised over the values present as ever."""
+    p = float(spec.aggregate.get("p", 1.0))
+    cache = {} if cache is None else cache
+    key = ("generalised", p)
+    if key not in cache:
+        aggregate.check_power(x, p, spec.indicator_ids)
+        cache[key] = (aggregate.power(x, p), {})
+    xp, inner = cache[key]
+    out = score(spec, xp, w, v, "arithmetic", dims=dims, cache=inner)
+    out["score"] = aggregate.power_inverse(out["score"], p)
+    if dims:
+        out["dims"] = aggregate.power_inverse(out["dims"], p)
+    out["rank"] = aggregate.ranks(out["score"])
+    return out
 
 
 def _rescale(values: np.ndarray, block: dict) -> np.ndarray:
@@ -237,7 +320,8 @@ def build(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | PathLik
 
 
 def _build(spec: Spec, data: pd.DataFrame | str | PathLike) -> Result:
-    frame, label = read_data(data, spec)
+    data_in, label = read_data(data, spec)
+    frame, screened = screened_data(spec, data_in, label)
     prep = prepare(spec, frame, label)
     w, v = weights.resolve(spec, prep.normalised)
     out = score(spec, prep.normalised, w[None, :], v[None, :])
@@ -245,23 +329,37 @@ def _build(spec: Spec, data: pd.DataFrame | str | PathLike) -> Result:
     if spec.rescale:
         dims, index = _rescale(dims, spec.normalise), _rescale(index, spec.normalise)
     rank = aggregate.ranks(index)
-    scores = _frame(prep.ids, spec.unit_id, dims, spec.dimension_ids)
+    scores = _frame(prep.ids, spec.unit_id, dims, spec.node_ids)
     scores["score"] = index
     scores["rank"] = int_array(rank)
     scores["quintile"] = int_array(aggregate.quintiles(rank))
     scores["coverage"] = out["coverage"][:, 0]
     ids = spec.indicator_ids
-    datasets = Datasets(spec.unit_id, prep.ids, ids, {"raw": prep.raw, "imputed": prep.imputed,
-                                                      "treated": prep.treated, "normalised": prep.normalised})
-    datasets["dimensions"] = scores[[spec.unit_id, *spec.dimension_ids]]
+    arrays = {"raw": prep.raw, "imputed": prep.imputed, "treated": prep.treated, "normalised": prep.normalised}
+    if prep.denominated is not None:
+        arrays = {"raw": prep.raw, "denominated": prep.denominated, **arrays}
+    datasets = Datasets(spec.unit_id, prep.ids, ids, arrays)
+    datasets["dimensions"] = scores[[spec.unit_id, *spec.node_ids]]
     dim_of = [d.id for d in spec.dimensions for _ in d.indicators]
+    # "dimension": the parent aggregate (an aggregate of the top level names itself)
+    parents = [p or i for i, p in zip(spec.node_ids, spec.parents, strict=True)]
     table = pd.DataFrame({
-        "level": ["indicator"] * len(ids) + ["dimension"] * len(spec.dimensions),
-        "id": ids + spec.dimension_ids,
-        "dimension": dim_of + spec.dimension_ids,
+        "level": ["indicator"] * len(ids) + ["dimension"] * len(spec.node_ids),
+        "id": ids + spec.node_ids,
+        "dimension": dim_of + parents,
         "weight": np.concatenate([w, v]),
     })
-    return Result(spec, scores, datasets, table, prep.treatment, spec.choices(), frame)
+    if spec.depth > 3:
+        table["depth"] = [1] * len(ids) + [lv + 2 for lv, level in enumerate(spec.levels) for _ in level]
+    return Result(spec, scores, datasets, table, prep.treatment, spec.choices(), data_in, screened)
+
+
+def screened_data(spec: Spec, frame: pd.DataFrame, label: str = "<data>") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of ``frame`` kept by the spec's ``screen`` block, and the table of those left out."""
+    if not spec.screen:
+        return frame, screen.empty(spec)
+    keep, table = screen.screen(spec, frame[spec.unit_id], check_data(spec, frame, label))
+    return (frame if keep.all() else frame.loc[keep].reset_index(drop=True)), table
 
 
 class Pipeline:

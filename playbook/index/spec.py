@@ -27,9 +27,12 @@ from playbook.io import read_yaml
 
 IMPUTE_METHODS = ("none", "mean", "median", "group_mean", "group_median")
 TREAT_METHODS = ("none", "winsorise", "log")
-NORMALISE_METHODS = ("minmax", "zscore", "rank", "percentile", "goalposts", "distance_to_reference")
+NORMALISE_METHODS = ("minmax", "zscore", "rank", "percentile", "goalposts", "distance_to_reference",
+                     "dist2max", "dist2targ", "fracmax", "borda")
 WEIGHT_METHODS = ("expert", "equal", "pca", "optimised")
-AGGREGATE_METHODS = ("arithmetic", "geometric", "harmonic", "minimum", "copeland")
+AGGREGATE_METHODS = ("arithmetic", "geometric", "harmonic", "minimum", "copeland", "generalised")
+#: Screening of units before the build (COINr's ``Screen``): off unless the spec has a ``screen`` block.
+SCREEN_KEYS = ("min_availability", "min_nonzero", "max_imputed", "include", "exclude")
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "impute": {"method": "none"},
@@ -56,15 +59,20 @@ class Indicator:
     direction: int = 1
     weight: float = 1.0
     goalposts: tuple[float, float] | None = None
+    target: float | None = None
+    denominator: str | None = None
+    scale: float = 1.0
 
 
 @dataclass(frozen=True)
 class Dimension:
-    """A dimension: an id, a weight and its indicators."""
+    """A dimension: an id, a weight and its indicators; or, one level up, its sub-dimensions
+    (``dimensions``), ``indicators`` then being every indicator beneath it."""
 
     id: str
     weight: float
     indicators: tuple[Indicator, ...]
+    dimensions: tuple[Dimension, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,8 +92,60 @@ class Spec:
     population: str | None = None
     name: dict = field(default_factory=dict)
     uncertainty: dict = field(default_factory=dict)
+    screen: dict = field(default_factory=dict)
+    #: The top level of the hierarchy as written (empty: ``dimensions`` is the top level).
+    tree: tuple[Dimension, ...] = ()
     raw: dict = field(default_factory=dict, repr=False, compare=False)
     path: str | None = field(default=None, compare=False)
+
+    @property
+    def levels(self) -> tuple[tuple[Dimension, ...], ...]:
+        """The aggregates level by level, from the parents of the indicators (``dimensions``) up to the
+        children of the index; one level for the usual indicators -> dimensions -> index."""
+        if not self.tree:
+            return (self.dimensions,)
+        out, level = [], self.tree
+        while level and level[0].dimensions:
+            out.append(level)
+            level = tuple(c for d in level for c in d.dimensions)
+        return (self.dimensions, *reversed(out))
+
+    @property
+    def depth(self) -> int:
+        """Levels of the hierarchy, indicators and index included (3: indicators -> dimensions -> index)."""
+        return len(self.levels) + 2
+
+    @property
+    def node_ids(self) -> list[str]:
+        """Ids of every aggregate below the index, level by level (``dimension_ids`` first)."""
+        return [d.id for level in self.levels for d in level]
+
+    @property
+    def parents(self) -> list[str | None]:
+        """For each of :attr:`node_ids`, the id of its parent aggregate (``None``: the index)."""
+        up = {c.id: d.id for level in self.levels[1:] for d in level for c in d.dimensions}
+        return [up.get(i) for i in self.node_ids]
+
+    def level_membership(self) -> list[np.ndarray]:
+        """Child-by-parent 0/1 matrices, one per level: indicators x dimensions (:attr:`membership`),
+        then dimensions x their parents, ..., up to the children of the index (not included)."""
+        out = [self.membership]
+        for low, high in zip(self.levels, self.levels[1:], strict=False):
+            pos = {d.id: j for j, d in enumerate(high)}
+            m = np.zeros((len(low), len(high)))
+            for d in high:
+                for c in d.dimensions:
+                    m[[x.id for x in low].index(c.id), pos[d.id]] = 1.0
+            out.append(m)
+        return out
+
+    def alive(self, w: np.ndarray) -> np.ndarray:
+        """(B, nodes) whether each aggregate of :attr:`node_ids` has an indicator of weight > 0 beneath."""
+        out, have = [], np.atleast_2d(w) > 0
+        for m in self.level_membership():
+            have = (have.astype(float) @ m) > 0
+            out.append(have)
+        return np.concatenate(out, axis=1)
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:
@@ -117,17 +177,27 @@ class Spec:
         return w / totals
 
     def dimension_weights(self) -> np.ndarray:
-        """Spec dimension weights, normalised to sum to 1."""
-        v = np.array([d.weight for d in self.dimensions], dtype=float)
-        return v / v.sum()
+        """Spec weights of every aggregate of :attr:`node_ids`, normalised to sum to 1 among the
+        children of each parent (for three levels: the dimension weights, summing to 1)."""
+        v = np.array([d.weight for level in self.levels for d in level], dtype=float)
+        return normalise_within_parents(self, v)
 
     def choices(self) -> dict:
         """Every choice of the pipeline, as recorded with a result."""
-        return {
+        out = {
             "impute": dict(self.impute), "treat": dict(self.treat), "normalise": dict(self.normalise),
             "weights": dict(self.weights), "aggregate": dict(self.aggregate),
             "min_coverage": self.min_coverage, "rescale": self.rescale,
         }
+        for key in METHODS:  # a custom function is recorded by its qualified name
+            if callable(out[key]["method"]):
+                out[key]["method"] = function_name(out[key]["method"])
+        if self.screen:
+            out["screen"] = dict(self.screen)
+        denominated = {i.id: {"denominator": i.denominator, "scale": i.scale} for i in self.indicators if i.denominator}
+        if denominated:
+            out["denominate"] = denominated
+        return out
 
     def with_changes(self, **changes: Any) -> Spec:
         """The same spec with some top-level keys replaced (a method block may be given as a name).
@@ -141,6 +211,26 @@ class Spec:
         return load_spec(raw, source=self.path)
 
 
+def normalise_within_parents(spec: Spec, v: np.ndarray) -> np.ndarray:
+    """Aggregate weights ``v`` (..., nodes) divided by the sum over their siblings (0 stays 0)."""
+    v = np.asarray(v, dtype=float)
+    out = np.empty_like(v)
+    start = 0
+    ms = spec.level_membership()[1:] + [None]
+    for level, m in zip(spec.levels, ms, strict=True):
+        part = v[..., start:start + len(level)]
+        total = part.sum(axis=-1, keepdims=True) if m is None else (part @ m) @ m.T
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[..., start:start + len(level)] = np.where(total > 0, part / np.where(total > 0, total, 1), 0.0)
+        start += len(level)
+    return out
+
+
+def function_name(function: Any) -> str:
+    """The qualified name of a custom function, as recorded in the choices: ``module.qualname``."""
+    return f"{getattr(function, '__module__', None) or '?'}.{getattr(function, '__qualname__', repr(function))}"
+
+
 def _fail(message: str, source: str | None, key: str, expected: str | None = None) -> PlaybookError:
     return PlaybookError(message, path=source or "<spec>", field=key, expected=expected)
 
@@ -149,11 +239,15 @@ def _method_block(raw: dict, key: str, source: str | None) -> dict:
     value = raw.get(key, DEFAULTS[key]["method"])
     if isinstance(value, str):
         value = {"method": value}
+    if callable(value):  # a custom function, from Python only (see playbook.index.custom)
+        value = {"method": value}
     if not isinstance(value, dict) or "method" not in value:
         raise _fail("a method block must be a name or a mapping with 'method'", source, key, "e.g. {method: minmax}")
     block = {**DEFAULTS["treat"], **value} if key == "treat" else dict(value)
     if key == "normalise" and block["method"] in ("minmax", "percentile", "goalposts"):
         block.setdefault("range", [0, 100])
+    if callable(block["method"]):
+        return block
     if block["method"] not in METHODS[key]:
         raise _fail(f"unknown method '{block['method']}'", source, f"{key}.method", " | ".join(METHODS[key]))
     return block
@@ -182,36 +276,79 @@ def _indicator(raw: Any, source: str | None, key: str) -> Indicator:
             raise _fail(f"goalposts {goalposts!r} are not two different numbers", source, f"{key}.goalposts",
                         "[low, high]")
         goalposts = tuple(_number(g, source, f"{key}.goalposts") for g in goalposts)
+    target = None if raw.get("target") is None else _number(raw["target"], source, f"{key}.target")
+    denominator = raw.get("denominator")
+    if denominator is not None and (not isinstance(denominator, str) or not denominator):
+        raise _fail(f"denominator {denominator!r} is not a column name", source, f"{key}.denominator", "a column name")
+    scale = _number(raw.get("scale", 1), source, f"{key}.scale")
+    if scale == 0:
+        raise _fail("scale 0 would zero the indicator", source, f"{key}.scale", "a non-zero number, e.g. 1000")
     return Indicator(
         id=str(raw["id"]), column=str(raw.get("column", raw["id"])), direction=int(direction),
         weight=_number(raw.get("weight", 1), source, f"{key}.weight", minimum=0), goalposts=goalposts,
+        target=target, denominator=denominator, scale=scale,
     )
 
 
-def _dimensions(raw: Any, source: str | None) -> tuple[Dimension, ...]:
+def _dimensions(raw: Any, source: str | None, prefix: str = "dimensions",
+                seen: set | None = None) -> tuple[Dimension, ...]:
+    """The dimensions of a list (recursively: a dimension has ``indicators`` or ``dimensions``)."""
     if not isinstance(raw, list) or not raw:
-        raise _fail("no dimensions", source, "dimensions", "a list of dimensions, each with indicators")
-    dims, seen = [], set()
+        raise _fail("no dimensions", source, prefix, "a list of dimensions, each with indicators")
+    dims, seen = [], set() if seen is None else seen
     for p, d in enumerate(raw):
-        key = f"dimensions[{p}]"
+        key = f"{prefix}[{p}]"
         if not isinstance(d, dict) or "id" not in d:
             raise _fail("a dimension must be a mapping with an 'id'", source, key, "{id: ..., indicators: [...]}")
-        key = f"dimensions[{d['id']}]"
+        key = f"{prefix}[{d['id']}]"
+        if str(d["id"]) in seen:
+            raise _fail(f"id '{d['id']}' is used twice", source, key, "unique dimension and indicator ids")
+        seen.add(str(d["id"]))
+        weight = _number(d.get("weight", 1), source, f"{key}.weight", minimum=0)
+        if "dimensions" in d:
+            if "indicators" in d:
+                raise _fail("a dimension has both indicators and dimensions", source, key,
+                            "either indicators (the lowest level) or dimensions (a level above)")
+            children = _dimensions(d["dimensions"], source, f"{key}.dimensions", seen)
+            indicators = tuple(i for c in children for i in c.indicators)
+            dims.append(Dimension(str(d["id"]), weight, indicators, children))
+            continue
         inds = d.get("indicators")
         if not isinstance(inds, list) or not inds:
-            raise _fail("a dimension has no indicators", source, f"{key}.indicators", "a non-empty list")
+            raise _fail("a dimension has no indicators", source, f"{key}.indicators",
+                        "a non-empty list (or 'dimensions': a list of sub-dimensions)")
         indicators = tuple(_indicator(i, source, f"{key}.indicators[{j}]") for j, i in enumerate(inds))
         if sum(i.weight for i in indicators) <= 0:
             raise _fail("all indicator weights are zero", source, f"{key}.indicators.weight", "at least one weight > 0")
-        for ident in [str(d["id"])] + [i.id for i in indicators]:
+        for ident in [i.id for i in indicators]:
             if ident in seen:
                 raise _fail(f"id '{ident}' is used twice", source, key, "unique dimension and indicator ids")
             seen.add(ident)
-        weight = _number(d.get("weight", 1), source, f"{key}.weight", minimum=0)
         dims.append(Dimension(str(d["id"]), weight, indicators))
     if sum(d.weight for d in dims) <= 0:
-        raise _fail("all dimension weights are zero", source, "dimensions.weight", "at least one weight > 0")
+        raise _fail("all dimension weights are zero", source, f"{prefix}.weight", "at least one weight > 0")
     return tuple(dims)
+
+
+def _height(d: Dimension) -> int:
+    return 0 if not d.dimensions else 1 + _height(d.dimensions[0])
+
+
+def _hierarchy(raw: Any, source: str | None) -> tuple[tuple[Dimension, ...], tuple[Dimension, ...]]:
+    """(the parents of the indicators, in spec order; the top level, empty for three levels)."""
+    top = _dimensions(raw, source)
+    if all(not d.dimensions for d in top):
+        return top, ()
+
+    def check(d: Dimension, height: int, key: str) -> list[Dimension]:
+        if _height(d) != height or any(_height(c) != height - 1 for c in d.dimensions):
+            raise _fail(f"dimension '{d.id}' does not have its indicators at the same depth as the others",
+                        source, key, "every indicator at the same depth (as COINr's levels)")
+        return [d] if height == 0 else [x for c in d.dimensions for x in check(c, height - 1, f"{key}.{c.id}")]
+
+    height = _height(top[0])
+    lowest = [x for d in top for x in check(d, height, f"dimensions[{d.id}]")]
+    return tuple(lowest), top
 
 
 def _check_methods(spec: Spec, source: str | None) -> None:
@@ -230,12 +367,49 @@ def _check_methods(spec: Spec, source: str | None) -> None:
             raise _fail("no reference unit", source, "normalise.reference", "the id of the reference unit")
         if norm.setdefault("type", "ratio") not in ("ratio", "difference"):
             raise _fail(f"unknown type '{norm['type']}'", source, "normalise.type", "ratio | difference")
-    if spec.impute["method"].startswith("group_") and "by" not in spec.impute:
+    _check_new_methods(spec, source)
+    if str(spec.impute["method"]).startswith("group_") and "by" not in spec.impute:
         raise _fail("group imputation needs a grouping column", source, "impute.by", "a column name")
     if spec.treat["fallback"] not in ("log", "none"):
         raise _fail(f"unknown fallback '{spec.treat['fallback']}'", source, "treat.fallback", "log | none")
     if not 0 <= spec.min_coverage <= 1:
         raise _fail(f"min_coverage {spec.min_coverage} is not a share", source, "min_coverage", "a number in [0, 1]")
+
+
+def _check_new_methods(spec: Spec, source: str | None) -> None:
+    """Parameters of dist2max, dist2targ, fracmax, borda, the generalised mean and the screen block."""
+    norm = spec.normalise
+    if norm["method"] in ("dist2max", "dist2targ", "fracmax", "borda") and "scale" in norm:
+        _number(norm["scale"], source, "normalise.scale")
+    if norm["method"] == "dist2targ":
+        shared = norm.get("target")
+        if shared is not None:
+            _number(shared, source, "normalise.target")
+        missing = [i.id for i in spec.indicators if i.target is None]
+        if shared is None and missing:
+            raise _fail(f"indicator '{missing[0]}' has no target", source, "normalise.target",
+                        "target: VALUE on every indicator or in the normalise block")
+        if not isinstance(norm.setdefault("cap_max", False), bool):
+            raise _fail(f"cap_max {norm['cap_max']!r} is not true or false", source, "normalise.cap_max",
+                        "true | false")
+    if spec.aggregate["method"] == "generalised":
+        if "p" not in spec.aggregate:
+            raise _fail("the generalised mean needs its power p", source, "aggregate.p",
+                        "a number: 1 arithmetic, 0 geometric, -1 harmonic")
+        _number(spec.aggregate["p"], source, "aggregate.p")
+    screen = spec.screen
+    if screen:
+        if not isinstance(screen, dict):
+            raise _fail("the screen block is not a mapping", source, "screen", "e.g. {min_availability: 0.66}")
+        for key in screen:
+            if key not in SCREEN_KEYS:
+                raise _fail(f"unknown key '{key}'", source, f"screen.{key}", " | ".join(SCREEN_KEYS))
+        for key in ("min_availability", "min_nonzero", "max_imputed"):
+            if key in screen and not 0 <= _number(screen[key], source, f"screen.{key}") <= 1:
+                raise _fail(f"{screen[key]} is not a share", source, f"screen.{key}", "a number in [0, 1]")
+        for key in ("include", "exclude"):
+            if not isinstance(screen.get(key, []), list):
+                raise _fail(f"screen.{key} is not a list", source, f"screen.{key}", "a list of unit ids")
 
 
 def load_spec(spec: str | PathLike | dict | Spec, *, source: str | None = None) -> Spec:
@@ -258,10 +432,12 @@ def load_spec(spec: str | PathLike | dict | Spec, *, source: str | None = None) 
     for key in ("id", "unit_id"):
         if key not in raw:
             raise _fail(f"missing key '{key}'", source, key, "see the appendix 'Index specification'")
+    hierarchy = _hierarchy(raw.get("dimensions"), source)
     result = Spec(
         id=str(raw["id"]),
         unit_id=str(raw["unit_id"]),
-        dimensions=_dimensions(raw.get("dimensions"), source),
+        dimensions=hierarchy[0],
+        tree=hierarchy[1],
         impute=_method_block(raw, "impute", source),
         treat=_method_block(raw, "treat", source),
         normalise=_method_block(raw, "normalise", source),
@@ -272,6 +448,7 @@ def load_spec(spec: str | PathLike | dict | Spec, *, source: str | None = None) 
         population=raw.get("population"),
         name=raw.get("name") or {},
         uncertainty=raw.get("uncertainty") or {},
+        screen=raw.get("screen") or {},
         raw=raw,
         path=source,
     )
@@ -297,7 +474,7 @@ def check_data(spec: Spec, data: pd.DataFrame, label: str = "<data>") -> np.ndar
     needed = [spec.unit_id] + [i.column for i in spec.indicators]
     if spec.population:
         needed.append(spec.population)
-    if spec.impute["method"].startswith("group_"):
+    if str(spec.impute["method"]).startswith("group_"):
         needed.append(spec.impute["by"])
     for column in needed:
         if column not in data.columns:

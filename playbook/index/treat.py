@@ -4,18 +4,24 @@ An indicator *fails* when its absolute skewness exceeds ``skew`` (default 2) **a
 exceeds ``kurtosis`` (default 3.5); skewness and excess kurtosis are the bias-corrected sample
 statistics (e1071 type 2, as Excel and COINr). Only failing indicators are treated:
 
-- ``winsorise``: up to ``winmax`` (default 5) times, the highest value(s) (lowest if the skew is
-  negative) are set to the next value, until the indicator passes; if it still fails, the
+- ``winsorise``: the highest value(s) (lowest if the skew is negative) are set to the next value,
+  round by round, until the indicator passes or ``winmax`` (default 5) *points* have been
+  winsorised (tied values count one each, as in COINr); if it still fails, the
   ``fallback`` (``log``, default, or ``none``) is applied to the original values instead;
 - ``log``: COINr's ``log_CT``, ``ln(x - min(x) + 0.01 (max(x) - min(x)))``.
 
-All indicators are processed together (vectorised over columns).
+All indicators are processed together (vectorised over columns). A custom function
+``f(x) -> (N x K)`` may be given as the method (see :mod:`playbook.index.custom`): it is applied to
+every indicator and recorded as the action.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from playbook.index import custom
+from playbook.index.spec import function_name
 
 
 def skew_kurtosis(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -51,11 +57,20 @@ def log_ct(x: np.ndarray) -> np.ndarray:
 def winsorise(
     x: np.ndarray, columns: np.ndarray, *, winmax: int, skew: float, kurtosis: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Winsorise the selected columns point by point; returns the array and points changed per column."""
+    """Winsorise the selected columns as COINr's ``winsorise()``; returns the array and the number of
+    points changed per column.
+
+    Each round sets the value(s) at the extreme (the highest if the skew is >= 0, else the lowest;
+    tied values together, and with them the points winsorised before, now tied at that level) to the
+    next value. COINr counts the points so winsorised (``nwin``, the points at the extreme level(s)),
+    not the rounds, and stops once ``winmax`` points are reached or the column passes.
+    """
     out = x.copy()
-    changed = np.zeros(x.shape[1], dtype=int)
-    active = columns.copy()
-    for _ in range(winmax):
+    nwin = np.zeros(x.shape[1], dtype=int)
+    last_hi = np.zeros(x.shape, dtype=bool)
+    last_lo = np.zeros(x.shape, dtype=bool)
+    active = columns & failing(out, skew, kurtosis)
+    for _ in range(x.shape[0]):  # at most one round per point
         if not active.any():
             break
         s, _k = skew_kurtosis(out)
@@ -67,8 +82,11 @@ def winsorise(
         next_hi = np.nanmax(np.where(hit_hi | np.isnan(out), -np.inf, out), axis=0)
         next_lo = np.nanmin(np.where(hit_lo | np.isnan(out), np.inf, out), axis=0)
         out = np.where(hit_hi, next_hi, np.where(hit_lo, next_lo, out))
-        changed += hit_hi.sum(axis=0) + hit_lo.sum(axis=0)
-        active = active & failing(out, skew, kurtosis)
+        last_hi = np.where(high, hit_hi, last_hi)
+        last_lo = np.where(low, hit_lo, last_lo)
+        nwin = np.where(active, last_hi.sum(axis=0) + last_lo.sum(axis=0), nwin)
+        active = active & (nwin < winmax) & failing(out, skew, kurtosis)
+    changed = np.sum((out != x) & ~np.isnan(x), axis=0)
     return out, changed
 
 
@@ -76,6 +94,11 @@ def treat(x: np.ndarray, spec_treat: dict, ids: list[str]) -> tuple[np.ndarray, 
     """Apply the treatment block of a spec; returns the treated array and a table of what was done."""
     method = spec_treat["method"]
     s, k = skew_kurtosis(x)
+    if callable(method):
+        out = custom.call("treat", method, x.copy(), shape=x.shape)
+        s2, k2 = skew_kurtosis(out)
+        return out, pd.DataFrame({"indicator": ids, "skew": s, "kurtosis": k, "action": function_name(method),
+                                  "points_winsorised": 0, "skew_after": s2, "kurtosis_after": k2})
     fails = failing(x, spec_treat["skew"], spec_treat["kurtosis"]) if method != "none" else np.zeros(x.shape[1], bool)
     out, changed = x.copy(), np.zeros(x.shape[1], dtype=int)
     action = np.where(fails, method, "none").astype(object)

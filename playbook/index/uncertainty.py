@@ -18,9 +18,10 @@ the pandas pipeline (the reference for tests and the benchmark).
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from os import PathLike
 
 import numpy as np
@@ -29,7 +30,8 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
 from playbook.errors import PlaybookError
-from playbook.index.pipeline import build, int_array, one_blas_thread, prepare, score
+from playbook.index import parameters
+from playbook.index.pipeline import build, int_array, one_blas_thread, prepare, score, screened_data
 from playbook.index.spec import AGGREGATE_METHODS, IMPUTE_METHODS, NORMALISE_METHODS, Spec, load_spec, read_data
 
 DEFAULTS = {
@@ -39,6 +41,7 @@ DEFAULTS = {
     "impute": None,  # [spec method, "none"], or ["none", "median"] when the spec imputes nothing
     "remove_indicator": True,
     "range": [1, 100],
+    "parameters": {},  # PATH: [alternatives] or {range: [low, high]} (see playbook.index.parameters)
 }
 #: Elements (units x runs x dimensions) aggregated at once; bounds the memory of a batch.
 BATCH_ELEMENTS = 10_000_000
@@ -66,6 +69,8 @@ class Design:
     w: np.ndarray  # (R, K) indicator weights
     v: np.ndarray  # (R, P) dimension weights
     options: dict
+    params: list = field(default_factory=list)  # the uncertain spec parameters (parameters.Parameter)
+    codes: dict = field(default_factory=dict)  # path -> per-run code (parameters.decode)
 
 
 def settings(spec: Spec) -> dict:
@@ -79,7 +84,7 @@ def settings(spec: Spec) -> dict:
             raise PlaybookError("expected a non-empty list", path=spec.path, field=f"uncertainty.{key}")
         for name in block[key]:
             method = name["method"] if isinstance(name, dict) else name
-            if method not in allowed:
+            if method not in allowed and not callable(method):  # a custom function from Python
                 raise PlaybookError(f"unknown method '{method}'", path=spec.path, field=f"uncertainty.{key}",
                                     expected=" | ".join(allowed))
     if "copeland" in block["aggregate"]:
@@ -88,6 +93,7 @@ def settings(spec: Spec) -> dict:
     share = float(block["weights"])
     if not 0 <= share < 1:
         raise PlaybookError(f"weight share {share} is not in [0, 1)", path=spec.path, field="uncertainty.weights")
+    block["parameters"] = parameters.parse(spec, block["parameters"])
     return block
 
 
@@ -121,6 +127,9 @@ def design(spec: Spec, n_units_weights: tuple[np.ndarray, np.ndarray], draws: in
     if share > 0:
         names += [f"w_{i}" for i in range(k + p)]
         groups += ["weights"] * (k + p)
+    params = block["parameters"]
+    names += [f"param:{q.path}" for q in params]
+    groups += [q.path for q in params]
     if not names:
         raise PlaybookError("nothing is uncertain", path=spec.path, field="uncertainty",
                             expected="at least one factor with two options or a weight share > 0")
@@ -143,10 +152,18 @@ def design(spec: Spec, n_units_weights: tuple[np.ndarray, np.ndarray], draws: in
     mult = np.ones((runs, k + p))
     if share > 0:
         mult = 1 - share + 2 * share * sample[:, [col[f"w_{i}"] for i in range(k + p)]]
+    codes = {q.path: parameters.decode(q, sample[:, col[f"param:{q.path}"]]) for q in params}
+    ids, node_ids = list(spec.indicator_ids), [str(n) for n in getattr(spec, "node_ids", spec.dimension_ids)]
+    for q in (q for q in params if q.weight):  # value / spec weight times the run's weight (relative weights)
+        values = codes[q.path] if q.continuous else np.array(q.values, dtype=float)[codes[q.path]]
+        ident = q.path.partition(".")[2]
+        column = ids.index(ident) if ident in ids else k + node_ids.index(ident)
+        mult[:, column] *= values / parameters.spec_weight(spec, ident)
     w = w0[None, :] * mult[:, :k]
     w[removed >= 0, removed[removed >= 0]] = 0.0
-    v = v0[None, :] * mult[:, k:] * ((w @ spec.membership) > 0)
-    return Design(problem, sample, pick("normalise"), pick("aggregate"), pick("impute"), removed, w, v, options)
+    v = v0[None, :] * mult[:, k:] * spec.alive(w)  # every aggregate, at any depth
+    return Design(problem, sample, pick("normalise"), pick("aggregate"), pick("impute"), removed, w, v, options,
+                  params, codes)
 
 
 def _quantiles(ranks: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
@@ -191,6 +208,9 @@ def _summarise(spec: Spec, ids: pd.Series, nominal: np.ndarray, ranks: np.ndarra
         "removed": np.where(d.removed >= 0, np.array(spec.indicator_ids + [""])[d.removed], ""),
         "mean_abs_rank_shift": shift,
     })
+    for q in d.params:  # one column per uncertain parameter: its value in each run
+        values = [parameters.value(q, c) for c in d.codes[q.path]]
+        runs.insert(len(runs.columns) - 1, q.path, values if q.continuous else [str(v) for v in values])
     return Uncertainty(table, sob, runs)
 
 
@@ -199,6 +219,7 @@ def inputs(spec, data):
     spec = load_spec(spec)
     frame, label = read_data(data, spec)
     nominal = build(spec, frame)
+    frame = screened_data(spec, frame, label)[0]  # the units of the nominal build
     w0 = nominal.weights.query("level == 'indicator'")["weight"].to_numpy()
     v0 = nominal.weights.query("level == 'dimension'")["weight"].to_numpy()
     rank = nominal.scores["rank"].to_numpy(dtype=float, na_value=np.nan)
@@ -222,40 +243,78 @@ def _uncertainty(spec, data, draws: int, seed: int) -> Uncertainty:
     ranks = np.full((n, runs), np.nan, dtype=np.float32)  # exact for ranks below 2**24
     shift = np.zeros(runs)
     batch = max(1, BATCH_ELEMENTS // max(1, n * len(spec.dimensions)))
-    for c_norm, block in enumerate(d.options["normalise"]):
+    # runs grouped by the values of the uncertain parameters that change the data: one preparation each
+    for (spec_g, in_group, changes), (c_norm, block) in itertools.product(_groups(spec, d),
+                                                                        enumerate(d.options["normalise"])):
+        block = {**block, **changes}
         for c_imp, imp in enumerate(d.options["impute"]):
             x = None
             for c_agg, method in enumerate(d.options["aggregate"]):
-                sel = np.flatnonzero((d.normalise == c_norm) & (d.impute == c_imp) & (d.aggregate == c_agg))
+                sel = np.flatnonzero(in_group & (d.normalise == c_norm) & (d.impute == c_imp) & (d.aggregate == c_agg))
                 if not len(sel):
                     continue
                 if x is None:
-                    x = prepare(spec, frame, label, impute_method=imp, normalise_block=block,
+                    x = prepare(spec_g, frame, label, impute_method=imp, normalise_block=block,
                                 raw=nominal_raw).normalised
                     cache = {}
                 for start in range(0, len(sel), batch):
                     part = sel[start:start + batch]
-                    r = score(spec, x, d.w[part], d.v[part], method, dims=False, cache=cache)["rank"]
+                    r = score(spec_g, x, d.w[part], d.v[part], method, dims=False, cache=cache)["rank"]
                     ranks[:, part] = r
                     shift[part] = rank_shift(r, rank0)
     return _summarise(spec, nominal.scores[spec.unit_id], rank0, ranks, shift, d, seed)
 
 
+def _groups(spec: Spec, d: Design):
+    """(spec, runs, normalise changes) for each distinct combination of the uncertain parameters that
+    are not weights, in sorted order of their codes; the spec itself for every run if there are none."""
+    rebuild = [q for q in d.params if not q.weight]
+    runs = len(d.sample)
+    if not rebuild:
+        yield spec, np.ones(runs, dtype=bool), {}
+        return
+    codes = np.column_stack([d.codes[q.path] for q in rebuild])
+    for row in np.unique(codes, axis=0):
+        raw, changes = spec.raw, {}
+        for q, code in zip(rebuild, row, strict=True):
+            value = parameters.value(q, code)
+            raw = parameters.apply(raw, q.path, value)
+            if q.path.startswith("normalise."):
+                changes[q.path.partition(".")[2]] = value
+        yield load_spec(raw, source=spec.path), (codes == row).all(axis=1), changes
+
+
 def run_spec(spec: Spec, d: Design, r: int) -> Spec:
     """The spec of run ``r`` of the design, as a plain spec (for the run-by-run reference)."""
     raw = dict(spec.raw)
-    dims, k = [], 0
-    for p, dim in enumerate(spec.raw["dimensions"]):
-        inds = []
-        for ind in dim["indicators"]:
-            if k != d.removed[r]:
-                inds.append({**ind, "weight": float(d.w[r, k])})
-            k += 1
-        if inds:
-            dims.append({**dim, "weight": float(d.v[r, p]), "indicators": inds})
+    k, node = 0, {i: p for p, i in enumerate(spec.node_ids)}
+
+    def level(entries: list) -> list:  # the spec's dimensions with this run's weights, at any depth
+        nonlocal k
+        out = []
+        for dim in entries:
+            if "dimensions" in dim:
+                children = level(dim["dimensions"])
+                if children:
+                    out.append({**dim, "weight": float(d.v[r, node[str(dim["id"])]]), "dimensions": children})
+                continue
+            inds = []
+            for ind in dim["indicators"]:
+                if k != d.removed[r]:
+                    inds.append({**ind, "weight": float(d.w[r, k])})
+                k += 1
+            if inds:
+                out.append({**dim, "weight": float(d.v[r, node[str(dim["id"])]]), "indicators": inds})
+        return out
+
+    dims = level(spec.raw["dimensions"])
     raw.update(dimensions=dims, weights={"method": "expert"}, normalise=d.options["normalise"][d.normalise[r]],
-               aggregate={"method": d.options["aggregate"][d.aggregate[r]]},
+               aggregate={**{k: v for k, v in spec.aggregate.items() if k == "p"},
+                          "method": d.options["aggregate"][d.aggregate[r]]},
                impute={**spec.impute, "method": d.options["impute"][d.impute[r]]})
+    for q in d.params:  # the uncertain parameters that are not weights (the weights are in d.w, d.v)
+        if not q.weight:
+            raw = parameters.apply(raw, q.path, parameters.value(q, d.codes[q.path][r]))
     return load_spec(raw, source=spec.path)
 
 

@@ -11,7 +11,9 @@ the dimensions. Methods (the spec's ``weights: {method: ...}``):
 - ``optimised``: as COINr's ``get_opt_weights``: weights chosen so that each indicator's
   correlation with its dimension score, as a share of the dimension's total, matches its intended
   importance (the spec weights), then the same for the dimensions against the index. Minimises
-  ``sum_k (r_k / sum r - t_k)^2`` with Nelder-Mead from the spec weights.
+  ``sum_k (r_k / sum r - t_k)^2`` with Nelder-Mead from the spec weights;
+- a custom function ``f(normalised) -> (K,)`` (see :mod:`playbook.index.custom`): indicator
+  weights, renormalised within each dimension; dimension weights from the spec.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 
-from playbook.index import aggregate
-from playbook.index.spec import Spec
+from playbook.errors import PlaybookError
+from playbook.index import aggregate, custom
+from playbook.index.spec import Spec, normalise_within_parents
 
 
 def _complete(x: np.ndarray) -> np.ndarray:
@@ -71,9 +74,16 @@ def resolve(spec: Spec, normalised: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     method = spec.weights["method"]
     membership = spec.membership
     w, v = spec.indicator_weights(), spec.dimension_weights()
-    if method == "equal":
+    if callable(method):
+        raw = custom.call("weights", method, normalised, shape=w.shape)
+        totals = membership @ (raw @ membership)
+        if (raw < 0).any() or (totals <= 0).any():
+            raise PlaybookError(f"custom weights {raw.tolist()} are negative or all zero in a dimension",
+                                field="weights.method", expected="weights >= 0, at least one > 0 per dimension")
+        w = raw / totals
+    elif method == "equal":
         w = np.ones(len(w)) / (membership @ membership.sum(axis=0))
-        v = np.ones(len(v)) / len(v)
+        v = normalise_within_parents(spec, np.ones(len(v)))  # each aggregate equal among its siblings
     elif method in ("pca", "optimised"):
         agg = spec.aggregate["method"]
         agg = agg if agg in ("arithmetic", "geometric", "harmonic") else "arithmetic"
@@ -83,7 +93,7 @@ def resolve(spec: Spec, normalised: np.ndarray) -> tuple[np.ndarray, np.ndarray]
                 w[cols] = pca_weights(normalised[:, cols])
             else:
                 w[cols] = optimised_weights(normalised[:, cols], w[cols], agg)
-        if method == "optimised":
+        if method == "optimised" and spec.depth == 3:  # deeper: the aggregates keep the spec weights
             dims, _cov = aggregate.dimensions(normalised, w[None, :], membership, agg)
             v = optimised_weights(dims[:, 0, :], v, agg)
     return w, v

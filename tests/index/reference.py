@@ -103,15 +103,23 @@ def build_pandas(spec: Spec, data: pd.DataFrame) -> pd.DataFrame:
     dims = _aggregate(long, ["unit", "dimension"], method).reset_index()
     totals = meta.groupby("dimension")["weight"].sum()
     dims["coverage"] = dims["weight"] / dims["dimension"].map(totals)
-    dims.loc[dims["coverage"] < spec.min_coverage - 1e-9, "value"] = np.nan
+    # the threshold: the share of a dimension's indicators (of weight > 0) present (COINr's rule)
+    counted = meta[meta["weight"] > 0].groupby("dimension")["indicator"].count()
+    present = long[long["weight"] > 0].groupby(["unit", "dimension"])["indicator"].count()
+    share = present.reindex(pd.MultiIndex.from_frame(dims[["unit", "dimension"]])).to_numpy() / dims["dimension"].map(
+        counted).to_numpy()
+    dims.loc[share < spec.min_coverage - 1e-9, "value"] = np.nan
     dim_weights = pd.Series(v, index=spec.dimension_ids)
     dims["weight"] = dims["dimension"].map(dim_weights / dim_weights.sum())
     coverage = (dims["coverage"] * dims["weight"]).groupby(dims["unit"]).sum()
     index = _aggregate(dims.dropna(subset=["value"]), ["unit"], method)["value"]
+    # ... and the share of the dimensions (of weight > 0) available
+    n_dims = int(((dim_weights > 0) & dim_weights.index.isin(counted.index)).sum())
+    available = dims[dims["weight"] > 0].dropna(subset=["value"]).groupby("unit")["dimension"].count()
+    index = index.where(available.reindex(index.index).fillna(0) / n_dims >= spec.min_coverage - 1e-9)
     scores = dims.pivot(index="unit", columns="dimension", values="value").reindex(index=ids, columns=spec.dimension_ids)
     scores["score"] = index.reindex(ids)
     scores["coverage"] = coverage.reindex(ids).fillna(0.0)
-    scores.loc[scores["coverage"] < spec.min_coverage - 1e-9, "score"] = np.nan
     scores["rank"] = scores["score"].rank(ascending=False, method="min").astype("Int64")
     n = scores["score"].count()
     scores["quintile"] = (5 - np.floor(5 * (scores["rank"] - 1) / max(n, 1))).astype("Int64")

@@ -172,10 +172,15 @@ def test_optimised_weights_balance_correlations():
 
 
 def test_coverage_boundary_is_inclusive(data):
-    s = build(tiny_spec(min_coverage=5 / 6), data).scores
-    assert not np.isnan(s.loc[3, "score"])
+    # the threshold applies at every level, to the share of children available (COINr's dat_thresh):
+    # u4 has 1 of the 2 indicators of access (share 0.5) and both dimensions then (share 1)
     s = build(tiny_spec(min_coverage=0.5), data).scores
     assert s.loc[3, "access"] == 50  # only y present in access: weight renormalised to 1
+    assert not np.isnan(s.loc[3, "score"]) and s.loc[3, "coverage"] == pytest.approx(5 / 6)
+    s = build(tiny_spec(min_coverage=0.51), data).scores
+    # access is missing (0.5 < 0.51), so the index has 1 of its 2 dimensions: missing too, although
+    # 5/6 of the indicators' weight is present
+    assert np.isnan(s.loc[3, "access"]) and np.isnan(s.loc[3, "score"])
 
 
 def test_winsorise_several_points_including_ties():
@@ -188,7 +193,21 @@ def test_winsorise_several_points_including_ties():
     assert pd.Series(step1).skew() >= 2 and pd.Series(step1).kurt() >= 3.5
     expected = np.array(list(range(1, 21)) + [20, 20], dtype=float)
     assert pd.Series(expected).skew() < 2
-    assert out[:, 0].tolist() == expected.tolist() and table["points_winsorised"].tolist() == [3]
+    # two points changed (the 300 and the 200): counted once each, not once per round (COINr's nwin)
+    assert out[:, 0].tolist() == expected.tolist() and table["points_winsorised"].tolist() == [2]
+
+
+def test_winsorise_stops_at_winmax_points_with_ties():
+    # round 1: the three tied 500s -> 200 (3 points: winmax 2 is passed, the indicator still fails, so
+    # COINr, and the engine, fall back to the log transform of the original values); with winmax 5,
+    # round 2: the four 200s (three of them winsorised before) -> 30: 4 points in all, and it passes
+    x = np.array(list(range(1, 31)) + [200, 500, 500, 500], dtype=float)
+    block = {"method": "winsorise", "winmax": 2, "skew": 2, "kurtosis": 3.5, "fallback": "log"}
+    out, table = treat(x[:, None], block, ["a"])
+    assert table["action"].tolist() == ["log"] and out[:, 0] == pytest.approx(log_ct(x[:, None])[:, 0])
+    out, table = treat(x[:, None], {**block, "winmax": 5}, ["a"])
+    assert table["action"].tolist() == ["winsorise"] and table["points_winsorised"].tolist() == [4]
+    assert out[-4:, 0].tolist() == [30.0] * 4
 
 
 def test_constant_indicator():
