@@ -2,7 +2,8 @@
 
 - ``index build --spec SPEC.yml --data DATA.csv --out OUT.csv`` writes the unit id column, one
   column per dimension id, then ``score``, ``rank``, ``quintile``, ``coverage``;
-- ``index audit --spec SPEC.yml --data DATA.csv`` prints the audit tables;
+- ``index audit --spec SPEC.yml --data DATA.csv [--cronbach pairwise|complete]`` prints the
+  audit tables;
 - ``index uncertainty --spec --data --draws N --seed S --out OUT.csv`` writes, per unit,
   ``rank`` (nominal), ``median_rank``, ``rank_p05``, ``rank_p95`` to ``OUT.csv`` and the Sobol
   table to ``OUT.sobol.csv`` (beside it, same stem).
@@ -46,7 +47,7 @@ def _build(args) -> int:
 def _audit(args) -> int:
     from playbook.index.audit import audit
 
-    report = audit(args.spec, args.data)
+    report = audit(args.spec, args.data, cronbach=args.cronbach)
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_rows", 200):
         for title, table in report.tables().items():
             print(f"\n== {title} ==")
@@ -84,6 +85,8 @@ def register(commands) -> None:
     )
     a.add_argument("--spec", required=True, help="index spec (YAML)")
     a.add_argument("--data", required=True, help="indicator table (CSV, one row per unit)")
+    a.add_argument("--cronbach", choices=("pairwise", "complete"), default="pairwise",
+                   help="Cronbach's alpha with missing values: pairwise covariances (default, as COINr) or complete units")
     a.set_defaults(func=_audit)
 
     u = sub.add_parser("uncertainty", help="Monte Carlo rank intervals and Sobol sensitivity indices (SALib)")
