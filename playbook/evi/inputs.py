@@ -151,12 +151,12 @@ def at_level(data: pd.DataFrame, level: str, province: str | None = None) -> pd.
     return rows.reset_index(drop=True)
 
 
-def source_line(lang: str | None = None, *, profile=None, area_file=None) -> str:
-    """The source line of a figure made from the census profile and the area file: the registry's
-    sources, ending "demo data, synthetic" when either input is synthetic."""
+def provenance(inputs, lang: str | None = None) -> tuple[list[str], bool]:
+    """The source of each input and whether any is synthetic. ``inputs``: pairs ``(value, default)``
+    where ``value`` is a registry name, a path or ``None`` (the registry entry ``default``)."""
     lang = i18n.language(lang)
     parts, synthetic = [], False
-    for value, default in ((profile, PROFILE), (area_file, AREA_FILE)):
+    for value, default in inputs:
         name = default if value is None else value
         if isinstance(name, str) and name in datasets.registry():
             entry = datasets.info(name)
@@ -164,7 +164,14 @@ def source_line(lang: str | None = None, *, profile=None, area_file=None) -> str
             synthetic = synthetic or entry.synthetic
         else:
             parts.append(i18n.t("evi_source_user_file", lang, file=Path(name).name))
-    return i18n.source_line("; ".join(dict.fromkeys(parts)), synthetic=synthetic, lang=lang)
+    return list(dict.fromkeys(parts)), synthetic
+
+
+def source_line(lang: str | None = None, *, profile=None, area_file=None) -> str:
+    """The source line of a figure made from the census profile and the area file: the registry's
+    sources, ending "demo data, synthetic" when either input is synthetic."""
+    parts, synthetic = provenance(((profile, PROFILE), (area_file, AREA_FILE)), lang)
+    return i18n.source_line("; ".join(parts), synthetic=synthetic, lang=i18n.language(lang))
 
 
 def rate_example(inputs: pd.DataFrame, indicator: str, unit: str, spec: SpecLike = None) -> pd.DataFrame:

@@ -16,8 +16,6 @@ both years by the area's code, so between the years only the census indicators m
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -25,9 +23,9 @@ from playbook import i18n, index, privacy
 from playbook.codes import census_characteristics, census_id, dguid, province_names
 from playbook.errors import PlaybookError
 from playbook.evi.compare import engine_spec
-from playbook.evi.inputs import AREA_FILE, LEVELS, PROFILE, SpecLike, indicator_data, resolve
+from playbook.evi.inputs import AREA_FILE, LEVELS, PROFILE, SpecLike, indicator_data, provenance, resolve
 from playbook.indicators import area_columns, census_ids
-from playbook.sources import census, datasets
+from playbook.sources import census
 
 #: Registry name of the embedded demo 2016-layout Census Profile.
 PROFILE_2016 = "demo_census_profile_2016"
@@ -165,16 +163,17 @@ def build(spec: SpecLike, long: pd.DataFrame, level: str, **changes) -> index.Pa
 
 def change_table(panel: index.PanelResult, long: pd.DataFrame, *, from_year: int = 2016, to_year: int = 2021,
                  n: int | None = None, spec: SpecLike = None, lang: str | None = None,
-                 policy: privacy.Policy | None = None) -> pd.DataFrame:
+                 policy: privacy.Policy | None = None, names: bool = False) -> pd.DataFrame:
     """The change by area, labelled in ``lang``, after disclosure control (populations of both
-    years are counts; scores and changes are suppressed with them): area name, province,
+    years are counts; scores and changes are suppressed with them): area code (or, with ``names``,
+    the area's name: only where no input is synthetic, see :func:`synthetic`), province,
     populations, score in each year, change, rank change and the years the area is found in.
     ``n`` keeps the areas whose score rose most (then those found in one year only)."""
     lang = i18n.language(lang)
     table = index.change(panel, from_year, to_year)
-    names = long.sort_values("year").drop_duplicates("unit", keep="last").set_index("unit")[["GEO_NAME", "pruid"]]
+    places = long.sort_values("year").drop_duplicates("unit", keep="last").set_index("unit")[["GEO_NAME", "pruid"]]
     pops = long.pivot_table(index="unit", columns="year", values="population", aggfunc="first")
-    table = table.join(names, on="unit")
+    table = table.join(places, on="unit")
     for year in (from_year, to_year):
         table[f"population_{year}"] = table["unit"].map(pops[year]) if year in pops else np.nan
     if n is not None:
@@ -187,7 +186,7 @@ def change_table(panel: index.PanelResult, long: pd.DataFrame, *, from_year: int
     present |= {f"only {y}": i18n.t("evi_panel_only_year", lang, year=y) for y in (from_year, to_year)}
     protected["present"] = protected["present"].map(present)
     labels = {
-        "GEO_NAME": i18n.t("evi_area", lang),
+        **({"GEO_NAME": i18n.t("evi_area", lang)} if names else {"unit": i18n.t("evi_area_code", lang)}),
         "pruid": i18n.t("province_or_territory", lang),
         f"population_{from_year}": i18n.t("evi_panel_population", lang, year=from_year),
         f"population_{to_year}": i18n.t("evi_panel_population", lang, year=to_year),
@@ -200,17 +199,18 @@ def change_table(panel: index.PanelResult, long: pd.DataFrame, *, from_year: int
     return protected[list(labels)].rename(columns=labels).reset_index(drop=True)
 
 
+def inputs(*, profile_2016=None, profile=None, area_file=None) -> tuple:
+    """The panel's inputs as ``(value, default)`` pairs for :func:`playbook.evi.inputs.provenance`."""
+    return ((profile_2016, PROFILE_2016), (profile, PROFILE), (area_file, AREA_FILE))
+
+
+def synthetic(*, profile_2016=None, profile=None, area_file=None) -> bool:
+    """Whether any input of the panel is synthetic (then its scores are shown with area codes, not names)."""
+    return provenance(inputs(profile_2016=profile_2016, profile=profile, area_file=area_file))[1]
+
+
 def source_line(lang: str | None = None, *, profile_2016=None, profile=None, area_file=None) -> str:
     """The source line of a figure of the two census years: the sources of both profiles and of
     the area file, ending "demo data, synthetic" when any of them is synthetic."""
-    lang = i18n.language(lang)
-    parts, synthetic = [], False
-    for value, default in ((profile_2016, PROFILE_2016), (profile, PROFILE), (area_file, AREA_FILE)):
-        name = default if value is None else value
-        if isinstance(name, str) and name in datasets.registry():
-            entry = datasets.info(name)
-            parts.append(entry.source[lang])
-            synthetic = synthetic or entry.synthetic
-        else:
-            parts.append(i18n.t("evi_source_user_file", lang, file=Path(name).name))
-    return i18n.source_line("; ".join(dict.fromkeys(parts)), synthetic=synthetic, lang=lang)
+    parts, synthetic_ = provenance(inputs(profile_2016=profile_2016, profile=profile, area_file=area_file), lang)
+    return i18n.source_line("; ".join(parts), synthetic=synthetic_, lang=i18n.language(lang))

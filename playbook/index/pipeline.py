@@ -8,6 +8,7 @@ the weights used and every choice made, so the same index with one choice change
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from os import PathLike
 from typing import Any
@@ -134,11 +135,35 @@ def prepare(spec: Spec, data: pd.DataFrame, label: str = "<data>", *, impute_met
     targets = np.array([np.nan if i.target is None else i.target for i in spec.indicators], dtype=float)
     normalised = normalise(treated, directions, block, goalposts=goalposts, reference_row=reference_row,
                            targets=targets)
+    normalised = drop_constant(normalised, treated, block["method"], spec.indicator_ids)
     population = None
     if spec.population:
         population = pd.to_numeric(data[spec.population], errors="coerce").to_numpy(dtype=float)
     return Prepared(data[spec.unit_id].reset_index(drop=True), raw, imputed, treated, normalised, treatment,
                     population, groups, denominated)
+
+
+#: Normalisations that divide by the spread of the data: a constant indicator has none (0/0).
+SPREAD_METHODS = ("minmax", "zscore", "dist2max")
+
+
+def drop_constant(normalised: np.ndarray, treated: np.ndarray, method: str, ids: list[str]) -> np.ndarray:
+    """As COINr does, an indicator with one value for every unit (no spread) is dropped: NaN, with a
+    warning naming it, so it takes no part in the aggregation (its weight goes to its siblings).
+    Only for normalisations that divide by the spread; ranks and goalposts stay defined."""
+    if method not in SPREAD_METHODS:
+        return normalised
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+        spread = np.nanmax(treated, axis=0) - np.nanmin(treated, axis=0)
+    constant = np.flatnonzero(spread == 0)
+    if not len(constant):
+        return normalised
+    warnings.warn(f"constant indicator(s) {', '.join(ids[k] for k in constant)} dropped: one value for every unit, "
+                  f"nothing to normalise with '{method}'", UserWarning, stacklevel=3)
+    out = normalised.copy()
+    out[:, constant] = np.nan
+    return out
 
 
 #: Quasi-arithmetic means: generator and its inverse. Nested means with the same generator collapse
@@ -185,9 +210,13 @@ def availability(present: np.ndarray, shares: np.ndarray) -> np.ndarray:
     """Share of each parent's children (of weight > 0) that are present: (N, B, C) x (B, C, P) -> (N, B, P)."""
     counted = (shares > 0).astype(float)
     n_children = counted.sum(axis=1)  # (B, P)
-    rule = "nc,bcp->nbp" if present.ndim == 2 else "nbc,bcp->nbp"  # (N, C): the same for every draw
+    b, c, p = counted.shape
+    if present.ndim == 2:  # (N, C): the same for every draw; one matrix product (counts of 0/1: exact)
+        hits = (present.astype(float) @ counted.transpose(1, 0, 2).reshape(c, b * p)).reshape(len(present), b, p)
+    else:
+        hits = np.matmul(present.astype(float).transpose(1, 0, 2), counted).transpose(1, 0, 2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.einsum(rule, present.astype(float), counted) / n_children[None]
+        return hits / n_children[None]
 
 
 def score(spec: Spec, x: np.ndarray, w: np.ndarray, v: np.ndarray, method: str | None = None, *,

@@ -81,6 +81,10 @@ def test_demo_panel_change_table_is_protected_and_labelled(demo_long):
         assert i18n.t("evi_panel_change", lang) in shown.columns
         pops = shown[i18n.t("evi_panel_population", lang, year=2021)].dropna()
         assert (pops % 5 == 0).all()  # randomly rounded counts
+        assert i18n.t("evi_area_code", lang) in shown.columns and i18n.t("evi_area", lang) not in shown.columns
+    named = panel.change_table(p, demo_long, n=5, names=True)  # only for inputs that are all real
+    assert named[i18n.t("evi_area", "en")].notna().all()
+    assert panel.synthetic()  # the demo inputs: scores go with codes, never names
 
 
 def test_change_chart_labels_source_and_alt_text_in_both_languages():

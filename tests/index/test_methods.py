@@ -216,3 +216,16 @@ def test_constant_indicator():
     assert normalise(c, UP, {"method": "zscore"})[:, 0].tolist() == [0, 0, 0]
     assert normalise(c, UP, {"method": "rank"})[:, 0].tolist() == [1, 1, 1]
     assert normalise(c, UP, {"method": "percentile", "range": [0, 100]})[:, 0].tolist() == [0, 0, 0]
+
+
+def test_a_constant_indicator_is_dropped_with_a_warning_as_coinr_does():
+    data = tiny_data().assign(y=5.0)  # access: x varies, y is the same everywhere
+    with pytest.warns(UserWarning, match="constant indicator.*y"):
+        result = build(load_spec(tiny_spec()), data)
+    assert np.isnan(result.normalised["y"]).all()
+    without = tiny_spec()
+    without["dimensions"][0]["indicators"] = without["dimensions"][0]["indicators"][:1]
+    alone = build(load_spec(without), data.drop(columns="y"))
+    pd.testing.assert_series_equal(result.scores["score"], alone.scores["score"])  # its weight went to x
+    ranked = load_spec(tiny_spec(normalise={"method": "rank"}))
+    assert not np.isnan(build(ranked, data).normalised["y"]).any()  # ranks stay defined
