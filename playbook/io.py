@@ -74,6 +74,29 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_outputs(outputs, inputs, *, field: str = "--out") -> None:
+    """Refuse, before any work, an output that would destroy what the command reads or is a folder:
+    an output path equal to an input (or inside an input folder), or an existing folder. ``None``
+    entries (optional arguments not given) are skipped."""
+    sources = [Path(i) for i in inputs if i is not None]
+    for out in (Path(o) for o in outputs if o is not None):
+        if out.is_dir():
+            raise PlaybookError("is a folder", path=out, field=field, expected="a file path to write")
+        resolved = out.resolve()
+        for source in sources:
+            inside = source.is_dir() and resolved.is_relative_to(source.resolve())
+            if inside or resolved == source.resolve() or _same_file(out, source):
+                raise PlaybookError(f"would overwrite the input {source}", path=out, field=field,
+                                    expected="an output path that is not one of the command's inputs")
+
+
 def require_columns(columns, required, *, path: str | os.PathLike, expected: str) -> None:
     """Raise a :class:`PlaybookError` naming the first of ``required`` absent from ``columns`` (the
     header, row 1), with ``expected`` describing the file's layout."""

@@ -14,11 +14,13 @@ from __future__ import annotations
 import pandas as pd
 
 from playbook.errors import PlaybookError
+from playbook.io import check_outputs
 
 
 def _redact(args) -> int:
     from playbook.feedback.pipeline import read_comments, redact_table, write_table
 
+    check_outputs([args.out], [args.input])  # the input holds the only copy of the personal information
     table = read_comments(args.input, args.text_column)
     write_table(redact_table(table, args.text_column), args.out)
     print(f"redacted {len(table)} comments -> {args.out}")
@@ -29,6 +31,7 @@ def _classify(args) -> int:
     from playbook.feedback.classify import FeedbackClassifier
     from playbook.feedback.pipeline import analyse, read_comments, write_table
 
+    check_outputs([args.out], [args.input, args.model])
     table = read_comments(args.input, args.text_column)
     model = FeedbackClassifier.load(args.model)
     result = analyse(table, args.text_column, model, path=args.input)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from playbook import i18n
 from playbook.geo.hierarchy import read_hierarchy
-from playbook.io import atomic_path
+from playbook.io import atomic_path, check_outputs
 
 
 def _run(args) -> int:
+    check_outputs([args.out], [args.path])
     table = read_hierarchy(args.path)
     if args.level:
         table = table[table["level"].isin(args.level)]

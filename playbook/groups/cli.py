@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from playbook.groups.composition import census_extract, compositions
 from playbook.groups.sae import METHODS, estimate_areas
-from playbook.io import atomic_path
+from playbook.io import atomic_path, check_outputs
 from playbook.sources.survey import read_pumf
 
 
 def _estimate(args) -> int:
+    check_outputs([args.out], [args.survey, args.bootstrap, *args.census])
     survey = read_pumf(args.survey, cycle=args.cycle, bootstrap=args.bootstrap)
     comp = compositions(census_extract(args.census, level=args.level))
     outcomes = [o.strip() for o in args.outcomes.split(",")] if args.outcomes else None

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from playbook import i18n
-from playbook.io import atomic_path
+from playbook.io import atomic_path, check_outputs
 
 FLOAT_FORMAT = "%.10g"
 
@@ -36,6 +36,7 @@ def sobol_path(out: str | Path) -> Path:
 
 
 def _build(args) -> int:
+    check_outputs([args.out], [args.spec, args.data])
     from playbook.index import build
 
     result = build(args.spec, args.data)
@@ -56,6 +57,7 @@ def _audit(args) -> int:
 
 
 def _uncertainty(args) -> int:
+    check_outputs([args.out, sobol_path(args.out)], [args.spec, args.data])
     from playbook.index.uncertainty import uncertainty
 
     res = uncertainty(args.spec, args.data, draws=args.draws, seed=args.seed)

@@ -18,7 +18,12 @@ from playbook.publish import release as rel
 def publish(out: Path | None, *, postgres: str | None = None, release: str | None = None, spec: Path | None = None,
             rules: Path = RULES, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
             radius_km: float = DEFAULT_RADIUS_KM) -> dict:
-    """Collect, protect and write the release (files and/or PostgreSQL); return a summary."""
+    """Collect, protect and write the release (files and/or PostgreSQL); return a summary.
+
+    ``out`` is checked before any work (a folder that is not a release is refused). PostgreSQL is
+    loaded first, in one transaction: if it fails, the release on disk is left as it was."""
+    if out is not None:
+        rel.check_release_folder(out)
     policy = Policy.from_yaml(rules)
     specs, metadata = collect.collect(spec, draws=draws, seed=seed, radius_km=radius_km)
     release = release or f"{date.today():%Y.%m.%d}-{metadata['spec_hash'][:8]}"
@@ -26,8 +31,8 @@ def publish(out: Path | None, *, postgres: str | None = None, release: str | Non
                  "disclosure_min_respondents": policy.min_respondents, "disclosure_rounding_base": policy.rounding_base}
     tables, report = rel.protect_tables(specs, policy)
     summary = {"release": release, "tables": len(tables), "suppressed_cells": len(report)}
-    if out is not None:
-        summary["out"] = str(rel.write_release(tables, report, out, metadata=metadata, views=collect.VIEWS))
     if postgres:
         summary["postgres"] = pg.load(tables, report, postgres, release=release, metadata=metadata)
+    if out is not None:
+        summary["out"] = str(rel.write_release(tables, report, out, metadata=metadata, views=collect.VIEWS))
     return summary

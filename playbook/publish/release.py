@@ -145,11 +145,29 @@ def _sql_text(text: str) -> str:
     return text.replace("'", "''")
 
 
+#: The file that marks a folder as a release written by the playbook (and so replaceable as a whole).
+MARKER = ".playbook-release"
+
+
+def check_release_folder(out: str | Path) -> Path:
+    """``out`` may receive a release: it does not exist, is an empty folder, or holds an earlier
+    release (its :data:`MARKER` file). Anything else is the user's folder and is never replaced."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise PlaybookError("is a file", path=out, field="--out",
+                            expected="a folder for the release (new, empty, or an earlier release)")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise PlaybookError("the folder holds files that are not a release: nothing was changed", path=out, field="--out",
+                            expected=f"a new or empty folder, or an earlier release (with its {MARKER} file)")
+    return out
+
+
 def write_release(tables: list[Protected], report: pd.DataFrame, out: str | Path, *, metadata: dict,
                   views: dict[str, str] | None = None, lang: str = "en") -> Path:
-    """Write the release into ``out`` (replaced as a whole); return ``out``."""
+    """Write the release into ``out`` (an earlier release there is replaced as a whole, only once the
+    new one is complete; a folder that is not a release is refused); return ``out``."""
     _check(tables)
-    out = Path(out)
+    out = check_release_folder(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -165,10 +183,21 @@ def write_release(tables: list[Protected], report: pd.DataFrame, out: str | Path
         _write_duckdb(work / DATABASE, tables, metadata, report, views or {}, lang)
         package = datapackage(tables, metadata, lang)
         (work / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False), encoding="utf-8")
+        (work / MARKER).write_text(f"{metadata.get('release', '')}\n", encoding="utf-8")
         work.chmod(0o755)  # mkdtemp makes it private; a release is for sharing
-        if out.exists():
-            shutil.rmtree(out)
-        work.rename(out)
+        previous = None
+        if out.exists():  # an earlier release (checked above): set aside until the new one is in place
+            previous = Path(tempfile.mkdtemp(prefix=f".{out.name}.previous.", dir=out.parent))
+            previous.rmdir()
+            out.rename(previous)
+        try:
+            work.rename(out)
+        except BaseException:
+            if previous is not None:
+                previous.rename(out)
+            raise
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

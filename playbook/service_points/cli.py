@@ -22,7 +22,7 @@ import pandas as pd
 
 from playbook.codes import DEFAULT_RADIUS_KM
 from playbook.errors import PlaybookError
-from playbook.io import atomic_path, numbers, require_columns
+from playbook.io import atomic_path, check_outputs, numbers, require_columns
 from playbook.sources.servicepoints import read_service_points, validate
 
 AREA_COLUMNS = ["id", "lat", "lon", "population"]
@@ -59,6 +59,8 @@ def _run(args) -> int:
 
     if not args.radius_km > 0:
         raise PlaybookError(f"radius {args.radius_km}", field="--radius-km", expected="a distance > 0 (km)")
+    check_outputs([args.out], [args.areas, args.points, args.travel_matrix])
+    check_outputs([args.points_out], [args.areas, args.points, args.travel_matrix, args.out], field="--points-out")
     areas = read_areas(args.areas)
     points = read_service_points(args.points, extra="keep")
     source = TravelMatrix.from_csv(args.travel_matrix) if args.travel_matrix else GreatCircle(detour=args.detour)

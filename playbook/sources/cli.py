@@ -22,7 +22,7 @@ import sys
 
 from playbook import i18n
 from playbook.errors import PlaybookError
-from playbook.io import atomic_path
+from playbook.io import atomic_path, check_outputs
 from playbook.sources import census, datasets, download
 
 
@@ -56,6 +56,7 @@ def _members(items: list[str] | None) -> dict[str, str]:
 
 
 def _extract(args) -> int:
+    check_outputs([args.out], args.paths)
     table = census.extract(
         args.paths, args.ids, level=args.level, rates=args.rates, members=_members(args.member),
         cache=not args.no_cache, progress=False if args.quiet else None,

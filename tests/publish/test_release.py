@@ -10,7 +10,7 @@ import pytest
 from playbook.errors import PlaybookError
 from playbook.privacy import Policy
 from playbook.publish import postgres
-from playbook.publish.release import Protected, TableSpec, protect_tables, write_release
+from playbook.publish.release import MARKER, Protected, TableSpec, protect_tables, write_release
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def release(specs, tmp_path):
 
 def test_release_holds_every_format_with_disclosure_applied(release):
     out, tables, report = release
-    assert {p.name for p in out.iterdir()} == {"ddi.duckdb", "csv", "parquet", "datapackage.json", "disclosure_report.csv"}
+    assert {p.name for p in out.iterdir()} == {"ddi.duckdb", "csv", "parquet", "datapackage.json", "disclosure_report.csv", MARKER}
     con = duckdb.connect(str(out / "ddi.duckdb"), read_only=True)
     areas = con.execute("SELECT * FROM areas ORDER BY DGUID").df()
     assert areas["population"].isna().tolist() == [False, True, False]  # 7 < 10
@@ -102,3 +102,40 @@ def test_postgres_release_is_idempotent_and_atomic(release, postgres_url):
     with psycopg.connect(postgres_url) as conn:
         assert conn.execute("SELECT count(*) FROM ddi.latest_areas").fetchone()[0] == 3
         assert conn.execute("SELECT count(*) FROM ddi.groups WHERE release = '2026.1'").fetchone()[0] == 4
+
+
+def test_a_release_is_marked_and_replaces_only_a_release(release, tmp_path):
+    out, tables, report = release
+    assert (out / MARKER).read_text(encoding="utf-8").strip() == "r1"
+    write_release(tables, report, out, metadata={"release": "r2"})  # an earlier release: replaced whole
+    assert (out / MARKER).read_text(encoding="utf-8").strip() == "r2"
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".release.")]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    write_release(tables, report, empty, metadata={"release": "r3"})  # an empty folder is fine
+    assert (empty / MARKER).is_file()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "budget.xlsx").write_bytes(b"not mine to delete")
+    with pytest.raises(PlaybookError, match="not a release"):
+        write_release(tables, report, mine, metadata={"release": "r4"})
+    assert [p.name for p in mine.iterdir()] == ["budget.xlsx"]
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(PlaybookError, match="is a file"):
+        write_release(tables, report, tmp_path / "file", metadata={})
+
+
+def test_a_failed_postgres_load_leaves_the_release_on_disk(release, specs, monkeypatch):
+    from playbook.publish import database
+
+    out, _, _ = release
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    monkeypatch.setattr(database.collect, "collect", lambda *a, **k: (specs, {"spec_hash": "0" * 16}))
+
+    def refused(*args, **kwargs):
+        raise PlaybookError("connection refused", field="--postgres")
+
+    monkeypatch.setattr(database.pg, "load", refused)
+    with pytest.raises(PlaybookError, match="connection refused"):
+        database.publish(out, postgres="postgresql://127.0.0.1:1/none", release="r9")
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
