@@ -13,6 +13,7 @@ Keys that the engine does not use (``name``, ``source``, ``unit``, ``description
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -263,9 +264,23 @@ def _number(value: Any, source: str | None, key: str, *, minimum: float | None =
     return number
 
 
+#: An id becomes a column of every table and a name in the database: letters, digits, underscores.
+SAFE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+def _safe_id(value: Any, source: str | None, key: str) -> str:
+    text = str(value)
+    if not SAFE_ID.fullmatch(text):
+        raise _fail(f"id {text!r} is not a safe name", source, f"{key}.id",
+                    "letters, digits and underscores, starting with a letter or underscore, at most 63 "
+                    "characters (an id becomes a column and a database name)")
+    return text
+
+
 def _indicator(raw: Any, source: str | None, key: str) -> Indicator:
     if not isinstance(raw, dict) or "id" not in raw:
         raise _fail("an indicator must be a mapping with an 'id'", source, key, "{id: ..., column: ...}")
+    _safe_id(raw["id"], source, key)
     direction = raw.get("direction", 1)
     if direction not in (1, -1):
         raise _fail(f"direction {direction!r} is not 1 or -1", source, f"{key}.direction",
@@ -300,6 +315,7 @@ def _dimensions(raw: Any, source: str | None, prefix: str = "dimensions",
         key = f"{prefix}[{p}]"
         if not isinstance(d, dict) or "id" not in d:
             raise _fail("a dimension must be a mapping with an 'id'", source, key, "{id: ..., indicators: [...]}")
+        _safe_id(d["id"], source, key)
         key = f"{prefix}[{d['id']}]"
         if str(d["id"]) in seen:
             raise _fail(f"id '{d['id']}' is used twice", source, key, "unique dimension and indicator ids")

@@ -19,7 +19,7 @@ import json
 import pandas as pd
 
 from playbook.errors import PlaybookError
-from playbook.publish.release import Protected, _check
+from playbook.publish.release import Protected, _check, quote_identifier
 
 SCHEMA = "ddi"
 PG_TYPES = {"i": "bigint", "u": "bigint", "f": "double precision", "b": "boolean", "M": "timestamp"}
@@ -47,25 +47,22 @@ def _has_postgis(cur) -> bool:
     return True
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _ensure_table(cur, name: str, frame: pd.DataFrame, geometry: str | None, postgis: bool) -> None:
     columns = ["release text NOT NULL"]
     for column in frame.columns:
         kind = "geometry(Geometry, 4326)" if column == geometry and postgis else _pg_type(frame[column])
-        columns.append(f"{_ident(column)} {kind}")
-    cur.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{_ident(name)} ({', '.join(columns)})")
+        columns.append(f"{quote_identifier(column)} {kind}")
+    cur.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{quote_identifier(name)} ({', '.join(columns)})")
     for column in columns[1:]:  # a later release may add columns
-        cur.execute(f"ALTER TABLE {SCHEMA}.{_ident(name)} ADD COLUMN IF NOT EXISTS {column}")
-    cur.execute(f"CREATE INDEX IF NOT EXISTS {_ident(name + '_release')} ON {SCHEMA}.{_ident(name)} (release)")
+        cur.execute(f"ALTER TABLE {SCHEMA}.{quote_identifier(name)} ADD COLUMN IF NOT EXISTS {column}")
+    index, table = quote_identifier(name + "_release"), quote_identifier(name)
+    cur.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {SCHEMA}.{table} (release)")
 
 
 def _copy(cur, name: str, frame: pd.DataFrame, release: str, geometry: str | None, postgis: bool) -> None:
     columns = ["release", *frame.columns]
-    cols = ", ".join(_ident(c) for c in columns)
-    with cur.copy(f"COPY {SCHEMA}.{_ident(name)} ({cols}) FROM STDIN") as copy:
+    cols = ", ".join(quote_identifier(c) for c in columns)
+    with cur.copy(f"COPY {SCHEMA}.{quote_identifier(name)} ({cols}) FROM STDIN") as copy:
         values = frame.astype(object).where(frame.notna(), None)
         if geometry and postgis:
             values[geometry] = values[geometry].map(lambda w: None if w is None else f"SRID=4326;{w}")
@@ -90,10 +87,11 @@ def load(tables: list[Protected], report: pd.DataFrame, url: str, *, release: st
             frames += [(name, frame, None) for name, frame in extra.items()]
             for name, frame, geometry in frames:
                 _ensure_table(cur, name, frame, geometry, postgis)
-                cur.execute(f"DELETE FROM {SCHEMA}.{_ident(name)} WHERE release = %s", (release,))
+                cur.execute(f"DELETE FROM {SCHEMA}.{quote_identifier(name)} WHERE release = %s", (release,))
                 _copy(cur, name, frame, release, geometry, postgis)
+                latest, table = quote_identifier("latest_" + name), quote_identifier(name)
                 cur.execute(
-                    f"CREATE OR REPLACE VIEW {SCHEMA}.{_ident('latest_' + name)} AS SELECT * FROM {SCHEMA}.{_ident(name)} "
+                    f"CREATE OR REPLACE VIEW {SCHEMA}.{latest} AS SELECT * FROM {SCHEMA}.{table} "
                     f"WHERE release = (SELECT release FROM {SCHEMA}.releases ORDER BY published_at DESC, release DESC LIMIT 1)"
                 )
             cur.execute(f"INSERT INTO {SCHEMA}.releases (release, metadata) VALUES (%s, %s) "

@@ -11,6 +11,7 @@ a failure leaves no half-written release (and an earlier one at the same place s
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -78,11 +79,26 @@ def protect_tables(specs: list[TableSpec], policy: Policy | None = None) -> tupl
     return protected, report
 
 
+#: Table and column names the database accepts from the data: letters, digits, underscores (PostgreSQL: 63 at most).
+SAFE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+def quote_identifier(name: str) -> str:
+    """A table or column name for SQL (DuckDB and PostgreSQL): checked against :data:`SAFE_NAME`, then
+    double-quoted with any quote doubled. Values never go into SQL text: they are bound as parameters."""
+    if not SAFE_NAME.fullmatch(str(name)):
+        raise PlaybookError(f"name {name!r} cannot be published", field=str(name),
+                            expected="letters, digits and underscores, starting with a letter or underscore")
+    return '"' + str(name).replace('"', '""') + '"'
+
+
 def _check(tables: list[Protected]) -> None:
     for t in tables:
         if not isinstance(t, Protected) or t._token is not _TOKEN:
             raise PlaybookError("a table reached publication without disclosure control", field=getattr(t, "name", "?"),
                                 expected="tables made by playbook.publish.protect_tables")
+        for name in (t.spec.name, *map(str, t.frame.columns)):
+            quote_identifier(name)  # raises on a name that is not safe, before anything is written
 
 
 FRICTIONLESS_TYPES = {"i": "integer", "u": "integer", "f": "number", "b": "boolean", "M": "datetime", "O": "string"}
@@ -124,25 +140,27 @@ def _write_duckdb(path: Path, tables: list[Protected], metadata: dict, report: p
     try:
         for t in tables:
             con.register("_frame", t.frame)
-            con.execute(f'CREATE TABLE "{t.spec.name}" AS SELECT * FROM _frame')
+            table = quote_identifier(t.spec.name)
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM _frame")
             con.unregister("_frame")
-            con.execute(f"COMMENT ON TABLE \"{t.spec.name}\" IS '{_sql_text(t.spec.title.get(lang, ''))}'")
+            con.execute(f"COMMENT ON TABLE {table} IS {_sql_text(t.spec.title.get(lang, ''))}")
             for column, text in t.spec.columns.items():
                 if column in t.frame.columns and text.get(lang):
-                    con.execute(f"COMMENT ON COLUMN \"{t.spec.name}\".\"{column}\" IS '{_sql_text(text[lang])}'")
+                    con.execute(f"COMMENT ON COLUMN {table}.{quote_identifier(column)} IS {_sql_text(text[lang])}")
         meta = pd.DataFrame({"key": list(metadata), "value": [str(v) for v in metadata.values()]})
         con.register("_meta", meta)
         con.execute("CREATE TABLE metadata AS SELECT * FROM _meta")
         con.register("_report", report.astype(str))
         con.execute("CREATE TABLE disclosure_report AS SELECT * FROM _report")
         for name, sql in views.items():
-            con.execute(f'CREATE VIEW "{name}" AS {sql}')
+            con.execute(f"CREATE VIEW {quote_identifier(name)} AS {sql}")  # the views' SQL is the package's own
     finally:
         con.close()
 
 
 def _sql_text(text: str) -> str:
-    return text.replace("'", "''")
+    """A text literal for DuckDB's COMMENT ON (which takes no parameters): quoted, quotes doubled."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 #: The file that marks a folder as a release written by the playbook (and so replaceable as a whole).

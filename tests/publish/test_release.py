@@ -38,7 +38,8 @@ def release(specs, tmp_path):
 
 def test_release_holds_every_format_with_disclosure_applied(release):
     out, tables, report = release
-    assert {p.name for p in out.iterdir()} == {"ddi.duckdb", "csv", "parquet", "datapackage.json", "disclosure_report.csv", MARKER}
+    files = {"ddi.duckdb", "csv", "parquet", "datapackage.json", "disclosure_report.csv", MARKER}
+    assert {p.name for p in out.iterdir()} == files
     con = duckdb.connect(str(out / "ddi.duckdb"), read_only=True)
     areas = con.execute("SELECT * FROM areas ORDER BY DGUID").df()
     assert areas["population"].isna().tolist() == [False, True, False]  # 7 < 10
@@ -139,3 +140,24 @@ def test_a_failed_postgres_load_leaves_the_release_on_disk(release, specs, monke
     with pytest.raises(PlaybookError, match="connection refused"):
         database.publish(out, postgres="postgresql://127.0.0.1:1/none", release="r9")
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("name", ['x"; DELETE FROM geographies; --', 'with"quote', "1starts_with_a_digit", "é"])
+def test_names_from_the_data_never_reach_sql_unchecked(specs, tmp_path, name):
+    renamed = [TableSpec(s.name, s.frame.rename(columns={"score": name}), s.title, {}, primary_key=s.primary_key,
+                         counts=s.counts, dependent=tuple(name if c == "score" else c for c in s.dependent),
+                         geometry=s.geometry) if s.name == "areas" else s for s in specs]
+    tables, report = protect_tables(renamed, Policy(threshold=10, min_respondents=30, rounding_base=5, seed=3))
+    with pytest.raises(PlaybookError, match="cannot be published"):
+        write_release(tables, report, tmp_path / "out", metadata={})
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_spec_id_must_be_a_safe_name(tmp_path):
+    from playbook.index import load_spec
+    from tests.index.conftest import tiny_spec
+
+    spec = tiny_spec()
+    spec["dimensions"][0]["indicators"][0]["id"] = 'x"; DELETE FROM geographies; --'
+    with pytest.raises(PlaybookError, match="is not a safe name"):
+        load_spec(spec)
