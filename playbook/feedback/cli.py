@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from playbook import options
 from playbook.errors import PlaybookError
 from playbook.io import check_outputs
 
@@ -91,9 +92,9 @@ def register(commands) -> None:
     t.add_argument("--label-column", required=True, metavar="LABEL")
     t.add_argument("--out", required=True, metavar="MODEL")
     t.add_argument("--categories", default=None, help="categories YAML (default specs/feedback_categories.yml)")
-    t.add_argument("--target-accuracy", type=float, default=0.9,
+    t.add_argument("--target-accuracy", type=options.share, default=0.9,
                    help="accuracy the automatically sorted comments must reach (chooses the threshold)")
-    t.add_argument("--threshold", type=float, default=None, help="a fixed confidence threshold instead")
-    t.add_argument("--folds", type=int, default=5)
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--threshold", type=options.share, default=None, help="a fixed confidence threshold instead")
+    t.add_argument("--folds", type=options.positive_int, default=5)
+    t.add_argument("--seed", type=options.seed, default=0)
     t.set_defaults(func=_train)

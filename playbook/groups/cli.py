@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playbook import options
 from playbook.groups.composition import census_extract, compositions
 from playbook.groups.sae import METHODS, estimate_areas
 from playbook.io import atomic_path, check_outputs
@@ -33,8 +34,8 @@ def register(commands) -> None:
     e.add_argument("--bootstrap", default=None, help="separate bootstrap-weights file, if any")
     e.add_argument("--level", default="Census subdivision", help="GEO_LEVEL of the areas to estimate for")
     e.add_argument("--outcomes", default=None, help="comma-separated outcomes (default: the EVI outcomes)")
-    e.add_argument("--replicates", type=int, default=None, help="use only the first N bootstrap weights")
-    e.add_argument("--confidence", type=float, default=0.95)
-    e.add_argument("--area-sd", type=float, default=0.0,
+    e.add_argument("--replicates", type=options.positive_int, default=None, help="use only the first N bootstrap weights")
+    e.add_argument("--confidence", type=options.share, default=0.95)
+    e.add_argument("--area-sd", type=options.non_negative_float, default=0.0,
                    help="assumed sd of unexplained area effects (log-odds) added to model intervals (default 0)")
     e.set_defaults(func=_estimate)

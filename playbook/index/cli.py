@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from playbook import i18n
+from playbook import i18n, options
 from playbook.io import atomic_path, check_outputs
 
 FLOAT_FORMAT = "%.10g"
@@ -94,7 +94,7 @@ def register(commands) -> None:
     u = sub.add_parser("uncertainty", help="Monte Carlo rank intervals and Sobol sensitivity indices (SALib)")
     u.add_argument("--spec", required=True, help="index spec (YAML)")
     u.add_argument("--data", required=True, help="indicator table (CSV, one row per unit)")
-    u.add_argument("--draws", type=int, default=1000, help="number of model runs (default 1000)")
-    u.add_argument("--seed", type=int, default=0, help="random seed (same seed, same output bytes)")
+    u.add_argument("--draws", type=options.positive_int, default=1000, help="number of model runs (default 1000)")
+    u.add_argument("--seed", type=options.seed, default=0, help="random seed (same seed, same output bytes)")
     u.add_argument("--out", required=True, help="output CSV of rank intervals; the Sobol table goes to OUT.sobol.csv")
     u.set_defaults(func=_uncertainty)

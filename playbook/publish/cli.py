@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playbook import i18n
+from playbook import i18n, options
 from playbook.codes import DEFAULT_DRAWS, DEFAULT_RADIUS_KM, DEFAULT_SEED
 from playbook.errors import PlaybookError
 from playbook.privacy import RULES
@@ -33,9 +33,10 @@ def register(commands) -> None:
     p.add_argument("--release", default=None, help="release name (default: date and spec hash)")
     p.add_argument("--spec", type=Path, default=None, help="index spec (default: specs/evi.yml)")
     p.add_argument("--rules", type=Path, default=RULES, help="disclosure rules (default: specs/disclosure.yml)")
-    p.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
+    p.add_argument("--draws", type=options.positive_int, default=DEFAULT_DRAWS,
                    help=f"Monte Carlo draws for the rank intervals (default {DEFAULT_DRAWS})")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the uncertainty analysis")
-    p.add_argument("--radius-km", type=float, default=DEFAULT_RADIUS_KM, help="catchment radius around service points")
+    p.add_argument("--seed", type=options.seed, default=DEFAULT_SEED, help="seed of the uncertainty analysis")
+    p.add_argument("--radius-km", type=options.positive_float, default=DEFAULT_RADIUS_KM,
+                   help="catchment radius around service points")
     p.add_argument("--lang", choices=i18n.LANGUAGES, default=None, help="language of messages")
     p.set_defaults(func=_run)

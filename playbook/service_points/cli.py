@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from playbook import options
 from playbook.codes import DEFAULT_RADIUS_KM
 from playbook.errors import PlaybookError
 from playbook.io import atomic_path, check_outputs, numbers, require_columns
@@ -88,7 +89,7 @@ def register(commands) -> None:
     )
     p.add_argument("--areas", required=True, help="CSV with id, lat, lon, population[, score]")
     p.add_argument("--points", required=True, help="service points (CSV or GeoJSON) with id, lat, lon")
-    p.add_argument("--radius-km", type=float, default=DEFAULT_RADIUS_KM,
+    p.add_argument("--radius-km", type=options.positive_float, default=DEFAULT_RADIUS_KM,
                    help=f"catchment radius in km (default {DEFAULT_RADIUS_KM:g})")
     p.add_argument("--out", required=True, help="per-area output CSV: id, nearest_point, distance_km, points_within")
     p.add_argument(
@@ -96,7 +97,8 @@ def register(commands) -> None:
         default=None,
         help="per-point output CSV: id, population_within, mean_score_within, vulnerable_within",
     )
-    p.add_argument("--detour", type=float, default=1.0, help="factor applied to great-circle distances (default 1.0)")
+    p.add_argument("--detour", type=options.positive_float, default=1.0,
+                   help="factor applied to great-circle distances (default 1.0)")
     p.add_argument(
         "--travel-matrix", default=None, help="CSV area_id, point_id, distance_km: distances computed elsewhere"
     )

@@ -101,5 +101,7 @@ def test_bad_points_name_the_row(files, capsys):
 
 
 def test_bad_radius(files, capsys):
-    assert cli.main(command(files, "--radius-km", 0, "--out", files / "out.csv")) == 2
+    with pytest.raises(SystemExit) as stop:  # refused where the option is read (playbook.options)
+        cli.main(command(files, "--radius-km", 0, "--out", files / "out.csv"))
+    assert stop.value.code == 2
     assert "--radius-km" in capsys.readouterr().err
