@@ -8,6 +8,7 @@ temporary file so that a failed run leaves nothing behind.
 from __future__ import annotations
 
 from playbook import i18n
+from playbook.errors import PlaybookError
 from playbook.geo.hierarchy import read_hierarchy
 from playbook.io import atomic_path, check_outputs
 
@@ -16,6 +17,10 @@ def _run(args) -> int:
     check_outputs([args.out], [args.path])
     table = read_hierarchy(args.path)
     if args.level:
+        unknown = sorted(set(args.level) - set(table["level"]))
+        if unknown:
+            raise PlaybookError(f"no geography at level {', '.join(map(repr, unknown))}", field="--level",
+                                expected="one of " + ", ".join(sorted(table["level"].unique())))
         table = table[table["level"].isin(args.level)]
     with atomic_path(args.out) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")

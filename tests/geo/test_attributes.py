@@ -241,3 +241,13 @@ def test_hierarchy_cli_bad_file_leaves_nothing(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert "bad.csv, row 1, field 'CSDUID_SDRIDU'" in err and "\n" not in err
     assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_hierarchy_cli_unknown_level_is_an_error_not_an_empty_file(tmp_path, gaf, capsys):
+    from playbook import cli
+
+    out = tmp_path / "h.csv"
+    assert cli.main(["hierarchy", str(gaf), "--out", str(out), "--level", "Census subdivisoin"]) == 2
+    err = capsys.readouterr().err
+    assert "no geography at level 'Census subdivisoin'" in err and "Census subdivision" in err
+    assert not out.exists()
