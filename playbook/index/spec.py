@@ -519,6 +519,15 @@ def check_data(spec: Spec, data: pd.DataFrame, label: str = "<data>") -> np.ndar
             raise PlaybookError(f"non-numeric value '{values.iloc[row]}'", path=label, row=row + 2, field=column,
                                 expected="a number or an empty cell")
         out[:, k] = numeric.to_numpy(dtype=float)
-    if not np.isfinite(out[~np.isnan(out)]).all():
-        raise PlaybookError("infinite value in an indicator", path=label, expected="finite numbers")
+    infinite = np.isinf(out)
+    if infinite.any():
+        row, k = (int(v[0]) for v in np.nonzero(infinite))
+        raise PlaybookError(f"infinite value {out[row, k]}", path=label, row=row + 2, field=columns[k],
+                            expected="a finite number or an empty cell")
+    if spec.population:
+        negative = out[:, -1] < 0
+        if negative.any():
+            row = int(np.flatnonzero(negative)[0])
+            raise PlaybookError(f"negative population {out[row, -1]:g}", path=label, row=row + 2, field=spec.population,
+                                expected="a count >= 0")
     return out[:, :len(spec.indicators)]

@@ -101,3 +101,13 @@ def test_geometric_on_zero_says_use_a_positive_range():
 def test_unknown_reference_unit():
     err = error(tiny_spec(normalise={"method": "distance_to_reference", "reference": "nope"}))
     assert "nope" in str(err) and err.field == "id"
+
+
+@pytest.mark.parametrize(("column", "value", "says"), [("z", "inf", "infinite value inf"), ("z", "1e999", "infinite value inf"),
+                                                       ("x", "-inf", "infinite value -inf"),
+                                                       ("pop", "-5", "negative population -5")])
+def test_counts_and_values_are_checked_by_meaning(column, value, says):
+    data = tiny_data().astype({column: object})
+    data.loc[2, column] = value  # the third unit: line 4 of the file
+    err = error(tiny_spec(), data)
+    assert says in str(err) and err.row == 4 and err.field == column

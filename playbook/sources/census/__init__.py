@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from os import PathLike
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from playbook.codes import census_characteristics, census_spec_path
@@ -85,7 +86,7 @@ def _numbers(rows: pd.DataFrame, value: str, symbol: str, src: Source, layout: L
     sym = rows[symbol].fillna("").str.strip()
     known = raw.isin(list(SYMBOLS)) | raw.eq("")
     numbers = pd.to_numeric(raw.where(~known), errors="coerce")
-    bad = ~known & numbers.isna()
+    bad = ~known & (numbers.isna() | numbers.abs().eq(np.inf))  # "inf", "1e999": not a published value
     bad_symbol = ~sym.isin(list(SYMBOLS) + [""])
     for mask, what, shown, expected in (
         (bad, value, raw, "a number, an empty cell or a symbol (x, F, .., ..., E)"),

@@ -187,3 +187,14 @@ def test_conflicting_rows_across_files(tmp_path):
 def test_bad_id_list(tmp_path, ids):
     with pytest.raises(PlaybookError):
         census.extract(write_2021(tmp_path / "p.csv"), ids)
+
+
+@pytest.mark.parametrize("text", [b"inf", b"1e999", b"-Infinity"])
+def test_an_infinite_count_is_refused(tmp_path, text):
+    path = write_2021(tmp_path / "p.csv")
+    lines = _lines(path)
+    line = next(n for n, row in enumerate(lines) if b",2006," in row)  # geography 2, characteristic 6
+    lines[line] = lines[line].replace(b",2006,", b"," + text + b",", 1)
+    path.write_bytes(b"\r\n".join(lines))
+    err = _error(path)
+    assert err.field == "C1_COUNT_TOTAL" and text.decode() in str(err) and err.row == line + 1
