@@ -167,6 +167,16 @@ def _sql_text(text: str) -> str:
 MARKER = ".playbook-release"
 
 
+def _is_release(folder: Path) -> bool:
+    """A release: its marker, or (a release written before the marker existed) the database and the
+    data package side by side and nothing the playbook does not write."""
+    if (folder / MARKER).is_file():
+        return True
+    names = {p.name for p in folder.iterdir()}
+    return {DATABASE, "datapackage.json"} <= names and names <= {DATABASE, "datapackage.json", "csv", "parquet",
+                                                                 "disclosure_report.csv"}
+
+
 def check_release_folder(out: str | Path) -> Path:
     """``out`` may receive a release: it does not exist, is an empty folder, or holds an earlier
     release (its :data:`MARKER` file). Anything else is the user's folder and is never replaced."""
@@ -174,7 +184,7 @@ def check_release_folder(out: str | Path) -> Path:
     if out.exists() and not out.is_dir():
         raise PlaybookError("is a file", path=out, field="--out",
                             expected="a folder for the release (new, empty, or an earlier release)")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    if out.is_dir() and any(out.iterdir()) and not _is_release(out):
         raise PlaybookError("the folder holds files that are not a release: nothing was changed", path=out, field="--out",
                             expected=f"a new or empty folder, or an earlier release (with its {MARKER} file)")
     return out

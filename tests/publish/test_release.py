@@ -161,3 +161,15 @@ def test_a_spec_id_must_be_a_safe_name(tmp_path):
     spec["dimensions"][0]["indicators"][0]["id"] = 'x"; DELETE FROM geographies; --'
     with pytest.raises(PlaybookError, match="is not a safe name"):
         load_spec(spec)
+
+
+def test_a_release_written_before_the_marker_is_still_recognised(release, tmp_path):
+    out, tables, report = release
+    (out / MARKER).unlink()  # as written by an earlier version of the playbook
+    write_release(tables, report, out, metadata={"release": "r2"})
+    assert (out / MARKER).read_text(encoding="utf-8").strip() == "r2"
+    (out / MARKER).unlink()
+    (out / "my notes.txt").write_text("mine")  # not only what a release holds: not replaced
+    with pytest.raises(PlaybookError, match="not a release"):
+        write_release(tables, report, out, metadata={"release": "r3"})
+    assert (out / "my notes.txt").read_text() == "mine"
