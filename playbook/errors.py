@@ -39,3 +39,24 @@ class PlaybookError(Exception):
         if self.expected:
             text += f" (expected {self.expected})"
         return text
+
+
+def check_keys(mapping, allowed, *, path: str | PathLike | None = None, where: str = "") -> None:
+    """Refuse keys of ``mapping`` that are not in ``allowed``, suggesting the nearest allowed key.
+
+    A misspelt key (``wieght``, ``normalize``) would otherwise be ignored and a different result
+    produced with exit 0; this raises one :class:`PlaybookError` naming the first unknown key,
+    ``did you mean 'weight'?`` when one is close, and the keys that are allowed.
+    """
+    from difflib import get_close_matches
+
+    allowed = [str(k) for k in allowed]
+    unknown = [str(k) for k in mapping if str(k) not in allowed]
+    if not unknown:
+        return
+    key = unknown[0]
+    near = get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    field = f"{where}.{key}" if where else key
+    raise PlaybookError(f"unknown key '{key}'{hint}", path=path, field=field,
+                        expected="one of " + ", ".join(sorted(allowed)))
