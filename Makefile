@@ -23,6 +23,7 @@ help:
 	@echo "make book   build the site, English and French, into _build/html (creates .venv, installs pinned requirements)"
 	@echo "            make book LANG=fr (or en) builds one edition"
 	@echo "            make book JURISDICTION=mb builds Manitoba's edition into _build/mb/html (profiles: jurisdictions/)"
+	@echo "            make book MANIFEST=my-analysis.yml builds the book from your own files (an analysis manifest)"
 	@echo "make test   run the test suite (unit, notebooks, whole-book build)"
 	@echo "make lab    open JupyterLab on notebooks/ (installs jupyterlab on first use)"
 	@echo "make lint   ruff on the package, tests and benchmarks"
@@ -53,7 +54,7 @@ system-deps:
 	fi
 
 book: $(RUNTIME_STAMP) $(NODE_STAMP)
-	$(PY) -m playbook build --lang $(BOOK_LANG) $(if $(JURISDICTION),--jurisdiction $(JURISDICTION))
+	$(PY) -m playbook build --lang $(BOOK_LANG) $(if $(JURISDICTION),--jurisdiction $(JURISDICTION)) $(if $(MANIFEST),--manifest $(MANIFEST))
 
 test: $(DEV_STAMP) $(NODE_STAMP) system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)

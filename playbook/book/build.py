@@ -19,6 +19,11 @@ come from the profile, notebooks run with ``PLAYBOOK_JURISDICTION`` set so that 
 data to it, and the site goes to ``_build/<code>/html``. The default build is the pan-Canadian
 edition (substitutions from the ``ca`` profile) in ``_build/html``.
 
+An analysis manifest (``python -m playbook build --manifest FILE``, ``make book MANIFEST=FILE``,
+see :mod:`playbook.sources.manifest`) builds the whole book from an analyst's own files: notebooks
+run with ``PLAYBOOK_MANIFEST`` set, and read every input through it. A manifest naming a
+jurisdiction builds that jurisdiction's edition.
+
 The guide's Word templates are generated from their Markdown sources before each build
 (:mod:`playbook.book.templates`), so the pages can offer them for download.
 
@@ -45,6 +50,7 @@ from playbook.book import site as site_assets
 from playbook.book import templates
 from playbook.errors import PlaybookError
 from playbook.paths import ROOT
+from playbook.sources import manifest as manifests
 
 EXECUTE_MODES = ("cache", "force", "off")
 #: What the executed notebooks depend on besides their own code.
@@ -147,7 +153,7 @@ def word_templates(root: Path) -> list[Path]:
 
 
 def _run_jupyter_book(root: Path, work: Path, config: dict, lang: str, strict: bool, builder: str = "html",
-                      profile: jur.Profile | None = None) -> Path:
+                      profile: jur.Profile | None = None, manifest: manifests.Manifest | None = None) -> Path:
     build_dir = work / "_build"
     build_dir.mkdir(parents=True, exist_ok=True)
     generated = build_dir / "_config.generated.yml"
@@ -161,9 +167,11 @@ def _run_jupyter_book(root: Path, work: Path, config: dict, lang: str, strict: b
         cmd += ["--builder", "custom", "--custom-builder", builder]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
-    env = {k: v for k, v in os.environ.items() if k != jur.ENV_VAR} | {"PLAYBOOK_LANG": lang}
+    env = {k: v for k, v in os.environ.items() if k not in (jur.ENV_VAR, manifests.ENV_VAR)} | {"PLAYBOOK_LANG": lang}
     if profile is not None:
         env[jur.ENV_VAR] = str(profile.path)
+    if manifest is not None and manifest.path is not None:
+        env[manifests.ENV_VAR] = str(manifest.path)
     result = subprocess.run(cmd, cwd=root, env=env)
     if result.returncode != 0:
         raise PlaybookError(f"the {lang} book build failed (exit code {result.returncode}); see the messages above")
@@ -213,6 +221,7 @@ def build_book(
     root: Path = ROOT,
     jurisdiction: str | Path | None = None,
     execute_only: tuple[str, ...] | None = None,
+    manifest: str | Path | None = None,
 ) -> Path:
     """Build the site into ``<path_output>/_build/html`` (one folder per language plus a landing
     page) and return that folder; with ``jurisdiction`` (a profile code or file), build that
@@ -222,17 +231,22 @@ def build_book(
     ``strict`` turns every Sphinx warning into an error (``-W -n --keep-going``).
     ``execute_only`` (notebook paths relative to the repository) executes just those notebooks; the
     others are rendered without outputs — for tests that only look at some pages.
+    ``manifest`` (an analysis manifest file) builds the book from the files it names; its
+    ``jurisdiction`` is the edition's unless ``jurisdiction`` is given.
     """
     if execute not in EXECUTE_MODES:
         raise PlaybookError(f"unknown execution mode '{execute}'", field="execute", expected=" | ".join(EXECUTE_MODES))
     for lang in langs:
         i18n.language(lang)  # validates
+    analysis = manifests.load(manifest) if manifest else None
+    if analysis is not None and not jurisdiction:
+        jurisdiction = analysis.jurisdiction
     profile = jur.load(jurisdiction) if jurisdiction else None
     path_output = Path(path_output or root).resolve()
     edition = () if profile is None else (profile.code,)
     site = path_output.joinpath("_build", *edition, "html")
     base = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    current = fingerprint(root)
+    current = fingerprint(root) + (analysis.fingerprint() if analysis is not None else "")
     static_dir = site_assets.vendor_assets(path_output / "_build" / "static")
     word_templates(root)  # once for all editions
     for lang in langs:
@@ -246,7 +260,7 @@ def build_book(
                               if not {".venv", "_build", "node_modules"} & set(p.relative_to(root).parts)}
                              - set(execute_only))
             config["execute"]["exclude_patterns"] = skipped
-        built = _run_jupyter_book(root, work, config, lang, strict, profile=profile)
+        built = _run_jupyter_book(root, work, config, lang, strict, profile=profile, manifest=analysis)
         stamp.write_text(current)
         shutil.rmtree(site / lang, ignore_errors=True)
         shutil.copytree(built, site / lang)

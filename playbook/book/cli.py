@@ -9,6 +9,7 @@ from playbook import jurisdiction as jur
 from playbook.book.build import EXECUTE_MODES, build_book
 from playbook.book.templates import BUILD_DIR, build
 from playbook.book.translate import status, update
+from playbook.sources import manifest as manifests
 
 
 def _register_build(commands) -> None:
@@ -19,14 +20,17 @@ def _register_build(commands) -> None:
     p.add_argument("--path-output", type=Path, default=None, help="folder to build into (default: the repository)")
     p.add_argument("--jurisdiction", default=None,
                    help="build a jurisdiction's edition: a code from jurisdictions/ (e.g. mb) or a profile file")
+    p.add_argument("--manifest", type=Path, default=None,
+                   help="build the book from an analyst's own files: an analysis manifest (YAML; see book/10-adapt)")
     p.add_argument("--no-strict", dest="strict", action="store_false", help="do not treat warnings as errors")
 
     def run(a) -> None:
         langs = i18n.LANGUAGES if a.lang == "all" else (a.lang,)
-        if a.jurisdiction and a.lang == "all":
-            langs = jur.load(a.jurisdiction).editions
+        code = a.jurisdiction or (manifests.load(a.manifest).jurisdiction if a.manifest else None)
+        if code and a.lang == "all":
+            langs = jur.load(code).editions
         site = build_book(langs=langs, path_output=a.path_output, execute=a.execute, strict=a.strict,
-                          jurisdiction=a.jurisdiction)
+                          jurisdiction=a.jurisdiction, manifest=a.manifest)
         print(site / "index.html")
 
     p.set_defaults(func=run)

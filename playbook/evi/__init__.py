@@ -24,13 +24,23 @@ from playbook.evi.inputs import (
     LEVELS,
     PROFILE,
     SpecLike,
+    analysis_spec,
+    area_sources,
     at_level,
+    census_files,
     count_columns,
+    demo_names,
     dimension_labels,
     effective_weights,
+    example_area,
+    example_province,
     framework_table,
+    geo_attributes,
     indicator_data,
     indicator_labels,
+    left_out,
+    levels,
+    mask_names,
     rate_example,
     read_inputs,
     resolve,
@@ -42,9 +52,10 @@ SUBMODULES = ("charts", "cli", "compare", "dictionary", "explorer", "inputs", "m
               "results")
 
 __all__ = [
-    "AREA_FILE", "IDENTITY", "LEVELS", "PROFILE", "SpecLike", "at_level", "count_columns", "dimension_labels",
-    "effective_weights", "framework_table", "indicator_data", "indicator_labels", "rate_example", "read_inputs",
-    "resolve", "source_line", "summary_table", *SUBMODULES,
+    "AREA_FILE", "IDENTITY", "LEVELS", "PROFILE", "SpecLike", "analysis_spec", "area_sources", "at_level",
+    "census_files", "count_columns", "demo_names", "dimension_labels", "effective_weights", "example_area",
+    "example_province", "framework_table", "geo_attributes", "indicator_data", "indicator_labels", "left_out",
+    "levels", "mask_names", "rate_example", "read_inputs", "resolve", "source_line", "summary_table", *SUBMODULES,
 ]
 
 

@@ -13,6 +13,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from playbook import i18n
@@ -105,34 +106,217 @@ def resolve(name_or_path: str | PathLike | None, default: str) -> Path:
     return path
 
 
-def read_inputs(spec: SpecLike = None, *, profile=None, area_file=None) -> pd.DataFrame:
-    """One row per geography: the census characteristics the spec needs (``c<ID>``, read with the
-    census reader, names checked) and the area file's columns (merged on ``DGUID``)."""
-    extract = census.extract(resolve(profile, PROFILE), census_ids(spec))
-    area_path = resolve(area_file, AREA_FILE)
+def analysis_manifest(manifest):
+    from playbook.sources import manifest as manifests
+
+    return manifests.current(manifest)
+
+
+def area_sources(manifest=None, spec: SpecLike = None) -> dict[str, Any]:
+    """Area column the spec reads -> the manifest input that supplies it (the area file when it has
+    the column, else the broadband file for ``pct_no_broadband_*``), for the columns that are supplied.
+
+    When the analysis takes the embedded census profile (none of its own), the embedded area file
+    goes with it: a demo index is demo throughout, never half real."""
+    m = analysis_manifest(manifest)
     wanted = area_columns(spec)
-    area = pd.read_csv(area_path, dtype={"DGUID": "string"}, usecols=lambda c: c == "DGUID" or c in wanted)
-    missing = [c for c in wanted if c not in area.columns]
-    if missing:
-        raise PlaybookError(
-            f"columns {missing} not in the area file",
-            path=area_path,
-            field=missing[0],
-            expected="the columns named by the spec's area_file sources",
-        )
-    out = extract.merge(area, on="DGUID", how="left", validate="one_to_one")
-    out["DGUID"] = out["DGUID"].astype("string")
+    profile, fallback = m.or_demo("census.profile")
+    area = m.or_demo("area_file")[0] if fallback else m.input("area_file")
+    out: dict[str, Any] = {}
+    if area is not None:
+        header = pd.read_csv(area.path, nrows=0).columns
+        out.update({c: area for c in wanted if c in header})
+    broadband = None if fallback else m.input("broadband")
+    if broadband is not None:
+        out.update({c: broadband for c in wanted if c.startswith("pct_no_broadband_") and c not in out})
     return out
 
 
-def indicator_data(inputs: pd.DataFrame, spec: SpecLike = None) -> pd.DataFrame:
-    """Identity columns, ``pruid``, ``population`` (characteristic 1) and one column per indicator."""
+def analysis_spec(spec: SpecLike = None, manifest=None) -> dict:
+    """The spec restricted to the indicators this analysis has inputs for: an indicator read from
+    an area column that no input supplies is left out (a dimension left empty goes too), so an
+    analysis with only its census files builds the index from the census indicators, and says so
+    (:func:`left_out`)."""
+    raw = read_spec(spec)
+    supplied = set(area_sources(manifest, raw))
+    table = indicator_table(raw)
+    dropped = set(table.loc[(table["source_kind"] == "area_file") & ~table["source"].isin(supplied), "id"])
+    if not dropped:
+        return raw
+
+    def keep(dim: dict) -> dict | None:
+        dim = dict(dim)
+        if "indicators" in dim:
+            dim["indicators"] = [i for i in dim["indicators"] if i.get("id") not in dropped]
+            if not dim["indicators"]:
+                return None
+        if "dimensions" in dim:
+            dim["dimensions"] = [d for d in (keep(x) for x in dim["dimensions"]) if d is not None]
+            if not dim["dimensions"]:
+                return None
+        return dim
+
+    raw["dimensions"] = [d for d in (keep(x) for x in raw["dimensions"]) if d is not None]
+    raw.setdefault("left_out", sorted(dropped))
+    if not raw["dimensions"]:
+        raise PlaybookError("no indicator of the spec has an input in this analysis", field="dimensions",
+                            expected="a census profile and/or an area file in the manifest")
+    return raw
+
+
+def census_files(manifest=None, key: str = "census.profile") -> list[Path]:
+    """The Census Profile files of the analysis (the embedded demo when it has none)."""
+    return list(analysis_manifest(manifest).or_demo(key)[0].paths)
+
+
+def geo_attributes(manifest=None) -> Path:
+    """The geographic attribute file of the analysis (the embedded demo file when it has none)."""
+    return analysis_manifest(manifest).or_demo("census.geo_attributes")[0].path
+
+
+def levels(data: pd.DataFrame) -> list[str]:
+    """The index levels (``csd``, ``da``) the data have rows for, in that order."""
+    present = set(data["GEO_LEVEL"].astype("string"))
+    return [key for key in ("csd", "da") if LEVELS[key] in present]
+
+
+def example_area(inputs: pd.DataFrame, preferred: str = "11") -> str:
+    """The DGUID of the most populous census subdivision of province ``preferred`` (Prince Edward
+    Island: small numbers are easy to check by hand), else of the data's first province; a
+    dissemination area when the data have no census subdivision."""
+    for level in ("Census subdivision", "Dissemination area"):
+        rows = inputs[inputs["GEO_LEVEL"] == level]
+        if rows.empty:
+            continue
+        province = parse_dguid(rows["DGUID"])["pruid"]
+        chosen = rows[(province == preferred).to_numpy()]
+        chosen = rows if chosen.empty else chosen
+        return str(chosen.sort_values(f"c{POPULATION_ID}", ascending=False)["DGUID"].iloc[0])
+    raise PlaybookError("no census subdivision or dissemination area in the data", field="GEO_LEVEL",
+                        expected="a Census Profile file at the CSD or DA level")
+
+
+def example_province(data: pd.DataFrame, preferred: str = "48") -> str:
+    """``preferred`` (Alberta) when the data have it, else the province with most census subdivisions."""
+    csd = data[data["GEO_LEVEL"] == LEVELS["csd"]]
+    rows = csd if not csd.empty else data
+    present = rows["pruid"].astype("string")
+    return preferred if (present == preferred).any() else str(present.value_counts().index[0])
+
+
+def left_out(spec: SpecLike = None) -> list[str]:
+    """The indicators :func:`analysis_spec` left out for want of an input."""
+    return list(read_spec(spec).get("left_out", []))
+
+
+def read_inputs(spec: SpecLike = None, *, profile=None, area_file=None, manifest=None) -> pd.DataFrame:
+    """One row per geography: the census characteristics the spec needs (``c<ID>``, read with the
+    census reader, names checked) and the area columns (merged on ``DGUID``).
+
+    Inputs come from the analysis manifest (:mod:`playbook.sources.manifest`: ``manifest``, else
+    ``$PLAYBOOK_MANIFEST``, else the embedded demo); ``profile`` (one file or several, such as the
+    regional DA files) and ``area_file`` override it. ``attrs["synthetic"]`` says whether any input
+    behind the values is synthetic (names are then withheld: see :func:`indicator_data`)."""
+    m = analysis_manifest(manifest)
+    if profile is None:
+        census_input, fallback = m.or_demo("census.profile")
+        profile_arg, synthetic = census_input.reader_arg(), census_input.synthetic
+    else:
+        fallback = False
+        profile_arg = [resolve(p, PROFILE) for p in profile] if isinstance(profile, list | tuple) else resolve(profile, PROFILE)
+        synthetic = provenance(((profile, PROFILE),))[1]
+    paths = profile_arg if isinstance(profile_arg, list) else [profile_arg]
+    extract = census.extract(paths, census_ids(spec))
+    wanted = area_columns(spec)
+    if area_file is not None or (m.embedded and profile is not None):
+        area_path = resolve(area_file, AREA_FILE)
+        groups = {str(area_path): (area_path, wanted)}
+        synthetic = synthetic or provenance(((area_file, AREA_FILE),))[1]
+    else:
+        supplied = area_sources(m, spec)
+        groups: dict = {}
+        for column, source in supplied.items():
+            groups.setdefault(source.key, (source, []))[1].append(column)
+            synthetic = synthetic or source.synthetic
+    out = extract
+    for source, columns in groups.values():
+        out = out.merge(area_values(source, columns, spec), on="DGUID", how="left", validate="one_to_one")
+    for column in wanted:
+        if column not in out.columns:
+            out[column] = np.nan  # no input: the indicator is left out by analysis_spec
+    out["DGUID"] = out["DGUID"].astype("string")
+    out.attrs["synthetic"] = bool(synthetic)
+    out.attrs["demo_fallback"] = bool(fallback)
+    return out
+
+
+def area_values(source, columns: list[str], spec: SpecLike) -> pd.DataFrame:
+    """``DGUID`` and ``columns`` from one area input: a registry name/path (area file) or a manifest input."""
+    if hasattr(source, "paths") and source.key == "broadband":
+        from playbook.sources.broadband import read_broadband
+
+        frames = [read_broadband(source.reader_arg(), level=level) for level in ("csd", "da")]
+        values = pd.concat(frames, ignore_index=True)
+        return values[["DGUID", *[c for c in columns if c in values.columns]]]
+    path = source.path if hasattr(source, "paths") else Path(source)
+    area = pd.read_csv(path, dtype={"DGUID": "string"}, usecols=lambda c: c == "DGUID" or c in columns)
+    missing = [c for c in columns if c not in area.columns]
+    if missing:
+        raise PlaybookError(
+            f"columns {missing} not in the area file",
+            path=path,
+            field=missing[0],
+            expected="the columns named by the spec's area_file sources",
+        )
+    return area
+
+
+#: Short level names used in the codes shown instead of names while scores are synthetic.
+_LEVEL_KEYS = {"Dissemination area": "da", "Census subdivision": "csd", "Census metropolitan area": "cma",
+               "Census agglomeration": "ca", "Census division": "cd", "Province": "pr", "Territory": "pr",
+               "Country": "country"}
+
+
+def demo_names(levels: pd.Series, codes: pd.Series, lang: str | None = None) -> pd.Series:
+    """The label shown instead of a real place's name beside synthetic scores (the demo honesty
+    rule): the level and the official code, tagged "demo" — "CSD 4806016 (demo)"."""
+    lang = i18n.language(lang)
+    short = levels.map(_LEVEL_KEYS).fillna("area")
+    labels = {k: i18n.t(f"evi_demo_level_{k}", lang) for k in set(short)}
+    tag = i18n.t("evi_demo_tag", lang)
+    return (short.map(labels) + "\u00a0" + codes.astype("string") + " (" + tag + ")").astype("string")
+
+
+def mask_names(frame: pd.DataFrame, synthetic: bool, *, name: str = "GEO_NAME", level: str = "GEO_LEVEL",
+               code: str = "ALT_GEO_CODE", lang: str | None = None) -> pd.DataFrame:
+    """``frame`` with ``name`` replaced by :func:`demo_names` when ``synthetic`` (a copy); unchanged
+    otherwise. Countries, provinces and territories keep their names: they are not ranked communities."""
+    if not synthetic or name not in frame.columns:
+        return frame
+    out = frame.copy()
+    levels = out[level] if level in out.columns else pd.Series("area", index=out.index)
+    keep = levels.isin(["Country", "Province", "Territory"])
+    out[name] = out[name].astype("string").where(keep, demo_names(levels, out[code], lang))
+    return out
+
+
+def indicator_data(inputs: pd.DataFrame, spec: SpecLike = None, *, synthetic: bool | None = None,
+                   lang: str | None = None) -> pd.DataFrame:
+    """Identity columns, ``pruid``, ``population`` (characteristic 1) and one column per indicator.
+
+    While any input is synthetic (``synthetic``, by default ``inputs.attrs["synthetic"]``), the
+    names of places are replaced by their level and code, tagged "demo" (:func:`mask_names`): a
+    score computed from invented values never sits beside a real place's name."""
     raw = read_spec(spec)
     values = compute(inputs, raw)
     ids = inputs[[c for c in IDENTITY if c in inputs.columns]].reset_index(drop=True)
     ids["pruid"] = parse_dguid(ids["DGUID"])["pruid"].to_numpy()
     ids[raw.get("population") or "population"] = inputs[f"c{POPULATION_ID}"].to_numpy(dtype="float64")
-    return pd.concat([ids, values.drop(columns=raw.get("unit_id", "DGUID"))], axis=1)
+    synthetic = inputs.attrs.get("synthetic", True) if synthetic is None else synthetic
+    ids = mask_names(ids, synthetic, lang=lang)
+    out = pd.concat([ids, values.drop(columns=raw.get("unit_id", "DGUID"))], axis=1)
+    out.attrs["synthetic"] = bool(synthetic)
+    return out
 
 
 def at_level(data: pd.DataFrame, level: str, province: str | None = None) -> pd.DataFrame:
@@ -167,11 +351,18 @@ def provenance(inputs, lang: str | None = None) -> tuple[list[str], bool]:
     return list(dict.fromkeys(parts)), synthetic
 
 
-def source_line(lang: str | None = None, *, profile=None, area_file=None) -> str:
-    """The source line of a figure made from the census profile and the area file: the registry's
-    sources, ending "demo data, synthetic" when either input is synthetic."""
-    parts, synthetic = provenance(((profile, PROFILE), (area_file, AREA_FILE)), lang)
-    return i18n.source_line("; ".join(parts), synthetic=synthetic, lang=i18n.language(lang))
+def source_line(lang: str | None = None, *, profile=None, area_file=None, manifest=None, spec: SpecLike = None) -> str:
+    """The source line of a figure made from the census profile and the area inputs: their
+    sources, ending "demo data, synthetic" when any is synthetic. From the manifest (see
+    :func:`read_inputs`) unless ``profile`` or ``area_file`` is given."""
+    if profile is not None or area_file is not None:
+        parts, synthetic = provenance(((profile, PROFILE), (area_file, AREA_FILE)), lang)
+        return i18n.source_line("; ".join(parts), synthetic=synthetic, lang=i18n.language(lang))
+    m = analysis_manifest(manifest)
+    census_input, fallback = m.or_demo("census.profile")
+    used = [census_input, *{i.key: i for i in area_sources(m, spec).values()}.values()]
+    parts = list(dict.fromkeys(i.source_text(lang) for i in used))
+    return i18n.source_line("; ".join(parts), synthetic=any(i.synthetic for i in used), lang=i18n.language(lang))
 
 
 def rate_example(inputs: pd.DataFrame, indicator: str, unit: str, spec: SpecLike = None) -> pd.DataFrame:

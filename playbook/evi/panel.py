@@ -23,7 +23,18 @@ from playbook import i18n, index, privacy
 from playbook.codes import census_characteristics, census_id, dguid, province_names
 from playbook.errors import PlaybookError
 from playbook.evi.compare import engine_spec
-from playbook.evi.inputs import AREA_FILE, LEVELS, PROFILE, SpecLike, indicator_data, provenance, resolve
+from playbook.evi.inputs import (
+    AREA_FILE,
+    LEVELS,
+    PROFILE,
+    SpecLike,
+    analysis_manifest,
+    area_sources,
+    area_values,
+    indicator_data,
+    provenance,
+    resolve,
+)
 from playbook.indicators import area_columns, census_ids
 from playbook.sources import census
 
@@ -77,13 +88,14 @@ def geo_keys(frame: pd.DataFrame, year: int) -> pd.DataFrame:
 def read_year(spec: SpecLike = None, profile=None, year: int | None = None) -> pd.DataFrame:
     """The census characteristics ``spec`` needs from one profile (2016 or 2021 layout, detected),
     as ``c<2021 id>`` columns, with ``year``, ``kind``, ``code`` and the identity columns."""
-    path = resolve(profile, PROFILE if year in (None, 2021) else PROFILE_2016)
-    layout = census.detect(census.sources([path])[0])
+    default = PROFILE if year in (None, 2021) else PROFILE_2016
+    paths = [resolve(p, default) for p in profile] if isinstance(profile, list | tuple) else [resolve(profile, default)]
+    layout = census.detect(census.sources(paths)[0])
     if year is not None and layout.year != year:
-        raise PlaybookError(f"a {layout.year} profile given for {year}", path=path, field="profile",
+        raise PlaybookError(f"a {layout.year} profile given for {year}", path=paths[0], field="profile",
                             expected=f"a {year} Census Profile")
     ids = year_ids(spec, layout.year)
-    extract = census.extract(path, list(ids.values()))
+    extract = census.extract(paths, list(ids.values()))
     extract = extract.rename(columns={f"c{v}": f"c{k}" for k, v in ids.items()})
     keys = geo_keys(extract, layout.year)
     extract["GEO_LEVEL"] = keys["GEO_LEVEL"]
@@ -126,19 +138,47 @@ def unmatched(long: pd.DataFrame, years: tuple = YEARS) -> pd.DataFrame:
     return out.sort_values(["present", "kind", "code"], kind="stable").reset_index(drop=True)
 
 
-def read_panel(spec: SpecLike = None, *, profile_2016=None, profile=None, area_file=None) -> pd.DataFrame:
+def available(manifest=None) -> bool:
+    """Whether the analysis can compare two censuses: the embedded demo, or a manifest naming a
+    2016 profile (with a 2021 one)."""
+    m = analysis_manifest(manifest)
+    return m.embedded or (m.input("census.profile_2016") is not None and m.input("census.profile") is not None)
+
+
+def _from_manifest(manifest, spec):
+    """``profile_2016``, ``profile``, the area inputs and whether any is synthetic, from the manifest."""
+    m = analysis_manifest(manifest)
+    p2016, p2021 = m.or_demo("census.profile_2016")[0], m.or_demo("census.profile")[0]
+    area = area_sources(m, spec)
+    used = [p2016, p2021, *{i.key: i for i in area.values()}.values()]
+    return list(p2016.paths), list(p2021.paths), area, any(i.synthetic for i in used), used
+
+
+def read_panel(spec: SpecLike = None, *, profile_2016=None, profile=None, area_file=None, manifest=None) -> pd.DataFrame:
     """The EVI's indicators for both census years, one row per area x year: ``year``, ``unit``,
     ``kind``, ``code``, identity columns, ``pruid``, ``population`` and one column per indicator.
-    The area file (2021) is joined to both years by the area's code."""
+    The area inputs (2021) are joined to both years by the area's code. Inputs come from the
+    manifest (see :func:`playbook.evi.inputs.read_inputs`) unless given; names are withheld while
+    any input is synthetic."""
+    if profile_2016 is None and profile is None and area_file is None:
+        profile_2016, profile, area, synthetic_, _ = _from_manifest(manifest, spec)
+        groups = {}
+        for column, source in area.items():
+            groups.setdefault(source.key, (source, []))[1].append(column)
+        sources = list(groups.values())
+    else:
+        synthetic_ = synthetic(profile_2016=profile_2016, profile=profile, area_file=area_file)
+        sources = [(resolve(area_file, AREA_FILE), area_columns(spec))] if area_columns(spec) else []
     long = long_table({2016: read_year(spec, profile_2016, 2016), 2021: read_year(spec, profile, 2021)})
-    wanted = area_columns(spec)
-    if wanted:
-        area_path = resolve(area_file, AREA_FILE)
-        area = pd.read_csv(area_path, dtype={"DGUID": "string"}, usecols=lambda c: c == "DGUID" or c in wanted)
-        code = long.loc[long["year"] == 2021, ["DGUID", "unit"]]
+    code = long.loc[long["year"] == 2021, ["DGUID", "unit"]]
+    for source, columns in sources:
+        area = area_values(source, columns, spec)
         area = area.merge(code, on="DGUID", how="inner").drop(columns="DGUID")
         long = long.merge(area, on="unit", how="left", validate="many_to_one")
-    values = indicator_data(long.drop(columns=["year", "unit", "kind", "code"]), spec)
+    for column in area_columns(spec):
+        if column not in long.columns:
+            long[column] = np.nan
+    values = indicator_data(long.drop(columns=["year", "unit", "kind", "code"]), spec, synthetic=synthetic_)
     values.insert(0, "code", long["code"].to_numpy())
     values.insert(0, "kind", long["kind"].to_numpy())
     values.insert(0, "unit", long["unit"].to_numpy())
@@ -204,13 +244,20 @@ def inputs(*, profile_2016=None, profile=None, area_file=None) -> tuple:
     return ((profile_2016, PROFILE_2016), (profile, PROFILE), (area_file, AREA_FILE))
 
 
-def synthetic(*, profile_2016=None, profile=None, area_file=None) -> bool:
+def synthetic(*, profile_2016=None, profile=None, area_file=None, manifest=None, spec: SpecLike = None) -> bool:
     """Whether any input of the panel is synthetic (then its scores are shown with area codes, not names)."""
+    if profile_2016 is None and profile is None and area_file is None:
+        return _from_manifest(manifest, spec)[3]
     return provenance(inputs(profile_2016=profile_2016, profile=profile, area_file=area_file))[1]
 
 
-def source_line(lang: str | None = None, *, profile_2016=None, profile=None, area_file=None) -> str:
+def source_line(lang: str | None = None, *, profile_2016=None, profile=None, area_file=None, manifest=None,
+                spec: SpecLike = None) -> str:
     """The source line of a figure of the two census years: the sources of both profiles and of
-    the area file, ending "demo data, synthetic" when any of them is synthetic."""
+    the area inputs, ending "demo data, synthetic" when any of them is synthetic."""
+    if profile_2016 is None and profile is None and area_file is None:
+        used = _from_manifest(manifest, spec)[4]
+        return i18n.source_line("; ".join(dict.fromkeys(i.source_text(lang) for i in used)),
+                                synthetic=any(i.synthetic for i in used), lang=i18n.language(lang))
     parts, synthetic_ = provenance(inputs(profile_2016=profile_2016, profile=profile, area_file=area_file), lang)
     return i18n.source_line("; ".join(parts), synthetic=synthetic_, lang=i18n.language(lang))

@@ -31,7 +31,21 @@ def with_hierarchy(data: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
     ``playbook.geo.hierarchy.read_hierarchy``."""
     columns = [c for c in ("cmauid", "cma_dguid", "sac_type") if c in hierarchy.columns]
     parents = hierarchy[["DGUID", *columns]].astype({"DGUID": "string"}).drop_duplicates("DGUID")
-    return data.drop(columns=[c for c in columns if c in data.columns]).merge(parents, on="DGUID", how="left")
+    out = data.drop(columns=[c for c in columns if c in data.columns]).merge(parents, on="DGUID", how="left")
+    out.attrs = dict(data.attrs)  # provenance (``synthetic``) travels with the data
+    return out
+
+
+def hierarchy_names(hierarchy: pd.DataFrame, *, synthetic: bool, lang: str | None = None) -> pd.Series:
+    """DGUID -> name of each geography of the hierarchy, for roll-ups (CMAs, CAs): while scores are
+    synthetic, the level and code tagged "demo" instead of the real name (the demo honesty rule)."""
+    from playbook.evi.inputs import mask_names
+
+    table = hierarchy.drop_duplicates("DGUID")
+    code = table["cmauid"].where(table["cmauid"].notna(), table["DGUID"].str[9:])
+    table = table.assign(code=code.astype("string"))
+    table = mask_names(table, synthetic, name="name", level="level", code="code", lang=lang)
+    return table.set_index("DGUID")["name"]
 
 
 def rollup(result, by: str, *, names: pd.Series | None = None, lang: str | None = None) -> pd.DataFrame:
