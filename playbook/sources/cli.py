@@ -12,8 +12,13 @@ output file.
 ``download`` fetches official files into a folder, with a checksum manifest::
 
     python -m playbook download census|boundaries|geo-attributes --year 2021 --level csd|da|... \
-        --dest DIR [--base-url URL]
+        --dest DIR [--base-url URL] [--timeout SECONDS]
     python -m playbook download service-points --source burolis --dest DIR [--base-url URL]
+
+Every file of the level is attempted even when one fails (``--level da``: the six regional files);
+each failure prints one ``error:`` line, and the command exits 2 at the end naming the files that
+are missing (the manifest lists only the files that arrived whole). A server silent for
+``--timeout`` seconds (default 60) is a failure, not a wait without end.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import sys
 from playbook import i18n
 from playbook.errors import PlaybookError
 from playbook.io import atomic_path, check_outputs
+from playbook.options import positive_float
 from playbook.sources import census, datasets, download
 
 
@@ -99,10 +105,21 @@ def _download(args) -> int:
         year, level = args.year, args.level or ("all" if args.kind == "geo-attributes" else None)
         if level is None:
             args.parser.error("--level is required for census and boundaries")
-    for target in download.targets(args.kind, year, level, base_url=args.base_url):
+    chosen = download.targets(args.kind, year, level, base_url=args.base_url)
+    failed = []
+    for target in chosen:
         if target.status != "seen" and args.base_url is None:
             print(i18n.t("download_to_verify", name=target.file), file=sys.stderr)
-        path, fetched = download.fetch(target, args.dest, progress=False if args.quiet else None)
+        try:
+            path, fetched = download.fetch(target, args.dest, timeout=args.timeout,
+                                           progress=False if args.quiet else None)
+        except PlaybookError as exc:
+            if len(chosen) == 1:
+                raise
+            failed.append(target.file)  # one file missing does not stop the others
+            message = str(exc) if target.file in str(exc) else f"{target.file}: {exc}"
+            print(i18n.t("cli_error", message=message), file=sys.stderr)
+            continue
         if args.quiet:
             continue
         if fetched:
@@ -111,6 +128,10 @@ def _download(args) -> int:
             print(i18n.t("download_done", name=target.file, size=entry["size"], sha256=digest, path=path))
         else:
             print(i18n.t("download_cached", name=target.file, path=path))
+    if failed:
+        saved = len(chosen) - len(failed)
+        raise PlaybookError(f"{len(failed)} of {len(chosen)} files not downloaded ({', '.join(failed)}); "
+                            f"{saved} saved: run the command again to retry the missing ones", path=args.dest)
     return 0
 
 
@@ -125,6 +146,8 @@ def _register_download(commands) -> None:
     p.add_argument("--source", default=None, help="service-points: which list (burolis)")
     p.add_argument("--dest", required=True, help="folder to save into (created if needed)")
     p.add_argument("--base-url", default=None, help="fetch <base-url>/<file> instead of the official address")
+    p.add_argument("--timeout", type=positive_float, default=60.0, metavar="SECONDS",
+                   help="give up on a server that sends nothing for this many seconds (default 60)")
     p.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     p.set_defaults(func=_download, parser=p)
 
