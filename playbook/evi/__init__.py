@@ -49,7 +49,7 @@ from playbook.evi.inputs import (
 )
 
 SUBMODULES = ("charts", "cli", "compare", "dictionary", "explorer", "inputs", "maps", "method_charts", "panel",
-              "results")
+              "results", "run")
 
 __all__ = [
     "AREA_FILE", "IDENTITY", "LEVELS", "PROFILE", "SpecLike", "analysis_spec", "area_sources", "at_level",

@@ -138,9 +138,7 @@ def analysis_spec(spec: SpecLike = None, manifest=None) -> dict:
     analysis with only its census files builds the index from the census indicators, and says so
     (:func:`left_out`)."""
     raw = read_spec(spec)
-    supplied = set(area_sources(manifest, raw))
-    table = indicator_table(raw)
-    dropped = set(table.loc[(table["source_kind"] == "area_file") & ~table["source"].isin(supplied), "id"])
+    dropped = set(left_out(raw, manifest))
     if not dropped:
         return raw
 
@@ -157,7 +155,6 @@ def analysis_spec(spec: SpecLike = None, manifest=None) -> dict:
         return dim
 
     raw["dimensions"] = [d for d in (keep(x) for x in raw["dimensions"]) if d is not None]
-    raw.setdefault("left_out", sorted(dropped))
     if not raw["dimensions"]:
         raise PlaybookError("no indicator of the spec has an input in this analysis", field="dimensions",
                             expected="a census profile and/or an area file in the manifest")
@@ -204,9 +201,13 @@ def example_province(data: pd.DataFrame, preferred: str = "48") -> str:
     return preferred if (present == preferred).any() else str(present.value_counts().index[0])
 
 
-def left_out(spec: SpecLike = None) -> list[str]:
-    """The indicators :func:`analysis_spec` left out for want of an input."""
-    return list(read_spec(spec).get("left_out", []))
+def left_out(spec: SpecLike = None, manifest=None) -> list[str]:
+    """The indicators of ``spec`` (the full spec, not the analysis spec) that :func:`analysis_spec`
+    leaves out for want of an input: area columns no input of the analysis supplies."""
+    raw = read_spec(spec)
+    supplied = set(area_sources(manifest, raw))
+    table = indicator_table(raw)
+    return sorted(table.loc[(table["source_kind"] == "area_file") & ~table["source"].isin(supplied), "id"])
 
 
 def read_inputs(spec: SpecLike = None, *, profile=None, area_file=None, manifest=None) -> pd.DataFrame:

@@ -15,9 +15,12 @@ def _run(args) -> int:
     if args.out is None and not args.postgres:
         raise PlaybookError("nothing to publish to", field="--out/--postgres", expected="--out DIR and/or --postgres URL")
     from playbook.publish.database import publish  # the whole pipeline: loaded only when publishing
+    from playbook.sources import manifest as manifests
 
+    m = manifests.current(args.manifest)
     summary = publish(args.out, postgres=args.postgres, release=args.release, spec=args.spec, rules=args.rules,
-                      draws=args.draws, seed=args.seed, radius_km=args.radius_km)
+                      draws=m.draws if args.draws is None else args.draws, seed=m.seed if args.seed is None else args.seed,
+                      radius_km=m.radius_km if args.radius_km is None else args.radius_km, manifest=m)
     print(i18n.t("publish_done", lang, **{k: summary.get(k, "") for k in ("release", "tables", "suppressed_cells")}))
     for key in ("out", "postgres"):
         if key in summary:
@@ -33,10 +36,13 @@ def register(commands) -> None:
     p.add_argument("--release", default=None, help="release name (default: date and spec hash)")
     p.add_argument("--spec", type=Path, default=None, help="index spec (default: specs/evi.yml)")
     p.add_argument("--rules", type=Path, default=RULES, help="disclosure rules (default: specs/disclosure.yml)")
-    p.add_argument("--draws", type=options.positive_int, default=DEFAULT_DRAWS,
-                   help=f"Monte Carlo draws for the rank intervals (default {DEFAULT_DRAWS})")
-    p.add_argument("--seed", type=options.seed, default=DEFAULT_SEED, help="seed of the uncertainty analysis")
-    p.add_argument("--radius-km", type=options.positive_float, default=DEFAULT_RADIUS_KM,
-                   help="catchment radius around service points")
+    p.add_argument("--manifest", type=Path, default=None,
+                   help="analysis manifest naming the files to publish (default: $PLAYBOOK_MANIFEST, else the demo)")
+    p.add_argument("--draws", type=options.positive_int, default=None,
+                   help=f"Monte Carlo draws for the rank intervals (default: the manifest's, {DEFAULT_DRAWS})")
+    p.add_argument("--seed", type=options.seed, default=None,
+                   help=f"seed of the uncertainty analysis (default: the manifest's, {DEFAULT_SEED})")
+    p.add_argument("--radius-km", type=options.positive_float, default=None,
+                   help=f"catchment radius around service points (default: the manifest's, {DEFAULT_RADIUS_KM} km)")
     p.add_argument("--lang", choices=i18n.LANGUAGES, default=None, help="language of messages")
     p.set_defaults(func=_run)

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from playbook import __version__, evi, i18n, index, indicators
+from playbook import __version__, evi, i18n, index
 from playbook.codes import DEFAULT_DRAWS, DEFAULT_RADIUS_KM, DEFAULT_SEED, province_names
 from playbook.geo.catchments.analysis import area_catchments, point_catchments
 from playbook.geo.hierarchy import read_hierarchy, rollup
 from playbook.geo.places import csd_locations
 from playbook.groups import direct
 from playbook.publish.release import TableSpec
-from playbook.sources import datasets
-from playbook.sources.servicepoints import read_odcaf_libraries
+from playbook.sources import manifest as manifests
+from playbook.sources.servicepoints import read_odcaf_libraries, read_service_points
 from playbook.sources.survey import read_pumf
 
 SAC_LABELS = {1: "CMA", 2: "CA", 3: "CA (no tracts)", 4: "strong MIZ", 5: "moderate MIZ", 6: "weak MIZ",
@@ -108,9 +108,13 @@ def index_results(data: pd.DataFrame, spec, *, draws: int, seed: int) -> TableSp
                      primary_key=("DGUID", "level"), counts=("population",), dependent=(*dims, "score"))
 
 
-def group_estimates() -> TableSpec:
-
-    survey = read_pumf(datasets.path("demo_cius_pumf"), cycle="cius_2020_demo")
+def group_estimates(manifest=None) -> TableSpec | None:
+    """Direct estimates by population group from the analysis's survey (None when it has none)."""
+    m = manifests.current(manifest)
+    pumf = m.input("survey.pumf")
+    if pumf is None:
+        return None
+    survey = read_pumf(pumf.path, cycle=m.cycle)
     frame = direct.direct_by_group(survey)
     frame = frame.drop(columns=[c for c in ("released",) if c in frame.columns])
     return TableSpec("group_estimates", frame, _labels("publish_table_group_estimates"),
@@ -119,10 +123,23 @@ def group_estimates() -> TableSpec:
                      estimates=tuple(c for c in ("estimate", "se", "cv", "lower", "upper") if c in frame.columns))
 
 
-def service_points_and_catchments(results: pd.DataFrame, data: pd.DataFrame, radius_km: float) -> list[TableSpec]:
+def _points(manifest) -> pd.DataFrame | None:
+    """The service points of the analysis: its networks (with a ``network`` column), or for the
+    embedded demo the public libraries (ODCAF); None when the analysis names no network."""
+    m = manifests.current(manifest)
+    if m.embedded:
+        return read_odcaf_libraries().assign(network="libraries")
+    frames = [read_service_points(n.input.path).assign(network=n.network) for n in m.networks(demo=False)]
+    return pd.concat(frames, ignore_index=True) if frames else None
 
-    points = read_odcaf_libraries()
-    keep = [c for c in ("id", "name_en", "name_fr", "organization", "csduid", "province", "lat", "lon") if c in points]
+
+def service_points_and_catchments(results: pd.DataFrame, data: pd.DataFrame, radius_km: float,
+                                  manifest=None) -> list[TableSpec]:
+    points = _points(manifest)
+    if points is None:
+        return []
+    keep = [c for c in ("id", "network", "name_en", "name_fr", "organization", "csduid", "province", "lat", "lon")
+            if c in points]
     points = points[keep].copy()
     points["geometry"] = "POINT (" + points["lon"].astype(str) + " " + points["lat"].astype(str) + ")"
     csd = results[results["level"] == "csd"][["DGUID", "score", "quintile", "population"]]
@@ -164,11 +181,13 @@ VIEWS = {
 
 
 def collect(spec_path: str | Path | None = None, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
-            radius_km: float = DEFAULT_RADIUS_KM) -> tuple[list[TableSpec], dict]:
-    """Every table of the common database and the release metadata."""
-    spec = indicators.read_spec(spec_path)
-    hierarchy = read_hierarchy(None)
-    data = evi.indicator_data(evi.read_inputs(spec), spec)
+            radius_km: float = DEFAULT_RADIUS_KM, manifest=None) -> tuple[list[TableSpec], dict]:
+    """Every table of the common database and the release metadata, from the analysis manifest
+    (``manifest``, else ``$PLAYBOOK_MANIFEST``, else the embedded demo)."""
+    m = manifests.current(manifest)
+    spec = evi.analysis_spec(spec_path or m.spec, m)
+    hierarchy = read_hierarchy(evi.geo_attributes(m))
+    data = evi.indicator_data(evi.read_inputs(spec, manifest=m), spec)
     parents = hierarchy[[c for c in ("DGUID", "cma_dguid", "sac_type", "cduid", "csduid", "cmauid")
                          if c in hierarchy.columns]].drop_duplicates("DGUID")
     data = data.merge(parents.drop(columns=[c for c in parents.columns if c in data.columns and c != "DGUID"]),
@@ -176,8 +195,10 @@ def collect(spec_path: str | Path | None = None, *, draws: int = DEFAULT_DRAWS, 
     data["DGUID"] = data["DGUID"].astype(str)
     tables = [geographies(data, hierarchy), *indicator_tables(data, spec)]
     results = index_results(data, spec, draws=draws, seed=seed)
-    tables += [results, group_estimates(), *service_points_and_catchments(results.frame, data, radius_km)]
-    registry = datasets.registry()
+    groups = group_estimates(m)
+    tables += [results, *([groups] if groups is not None else []),
+               *service_points_and_catchments(results.frame, data, radius_km, m)]
+    used = [i for i in m.inputs.values() if i is not None]
     metadata = {
         "title": i18n.t("publish_title", "en"),
         "title_fr": i18n.t("publish_title", "fr"),
@@ -185,8 +206,9 @@ def collect(spec_path: str | Path | None = None, *, draws: int = DEFAULT_DRAWS, 
         "census_year": 2021,
         "spec_id": spec.get("id", "evi"),
         "spec_hash": spec_hash(spec),
-        "synthetic_demo_data": any(e.synthetic for e in registry.values()),
-        "sources": "; ".join(sorted({e.source["en"] for e in registry.values()})),
+        "synthetic_demo_data": any(i.synthetic for i in used),
+        "sources": "; ".join(sorted({i.source["en"] for i in used})),
+        "manifest": str(m.path) if m.path else "embedded demo",
         "uncertainty_draws": draws,
         "seed": seed,
         "radius_km": float(radius_km),

@@ -1,0 +1,101 @@
+"""The EVI from a manifest: indicators left out for want of input, names withheld beside synthetic
+scores, the `evi indicators` and `evi results` commands."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from playbook import cli, evi
+from playbook.evi import run
+from playbook.sources import datasets
+from playbook.sources import manifest as manifests
+
+AREA_INDICATORS = {"no_home_internet", "no_broadband_50_10", "never_online_gov", "privacy_worries", "low_digital_skills"}
+
+
+@pytest.fixture
+def own_files(tmp_path):
+    """The demo files copied as if they were the analyst's own, and a manifest naming them."""
+    profile = tmp_path / "profile.zip"
+    profile.write_bytes(datasets.path("demo_census_profile_2021").read_bytes())
+    geo = tmp_path / "geo.zip"
+    geo.write_bytes(datasets.path("demo_geo_attributes_2021").read_bytes())
+
+    def manifest(**extra):
+        path = tmp_path / "manifest.yml"
+        path.write_text(yaml.safe_dump({"census": {"profile": "profile.zip", "geo_attributes": "geo.zip"}, **extra}))
+        return manifests.load(path)
+
+    return manifest
+
+
+def test_without_an_area_file_the_area_indicators_are_left_out(own_files):
+    m = own_files()
+    spec = evi.analysis_spec(None, m)
+    assert set(evi.left_out(None, m)) == AREA_INDICATORS
+    kept = set(evi.inputs.indicator_table(spec)["id"])
+    assert kept and not kept & AREA_INDICATORS
+    assert evi.area_sources(m) == {}
+
+
+def test_a_real_input_keeps_names_and_a_synthetic_one_withholds_them(own_files, tmp_path):
+    m = own_files()
+    spec = evi.analysis_spec(None, m)
+    real = evi.indicator_data(evi.read_inputs(spec, manifest=m), spec)
+    csd = real[real["GEO_LEVEL"] == "Census subdivision"]
+    assert not csd["GEO_NAME"].str.contains("(demo)", regex=False).any()
+    assert real.attrs["synthetic"] is False
+    marked = own_files(area_file={"path": str(datasets.path("demo_area_internet_2021")), "synthetic": True})
+    spec = evi.analysis_spec(None, marked)
+    assert evi.left_out(None, marked) == []
+    data = evi.indicator_data(evi.read_inputs(spec, manifest=marked), spec)
+    csd = data[data["GEO_LEVEL"] == "Census subdivision"]
+    assert csd["GEO_NAME"].str.fullmatch(r"CSD\u00a0\d{7} \(demo\)").all()
+    provinces = data[data["GEO_LEVEL"] == "Province"]
+    assert "Manitoba" in set(provinces["GEO_NAME"])  # provinces are not ranked communities: named
+    assert evi.source_line("en", manifest=marked, spec=spec).endswith("demo data, synthetic.")
+
+
+def test_demo_names_are_translated():
+    names = evi.demo_names(pd.Series(["Census subdivision", "Dissemination area"]), pd.Series(["4611040", "11010073"]), "fr")
+    assert names.tolist() == ["SDR\u00a04611040 (démo)", "AD\u00a011010073 (démo)"]
+
+
+def test_the_provenance_table_is_computed_from_the_inputs(own_files):
+    m = own_files()
+    table = run.provenance(evi.analysis_spec(None, m), m, "en")
+    by = table.set_index("indicator")["provenance"]
+    assert by["seniors_65_plus"] == "real" and by["no_home_internet"] == "absent"
+    demo = run.provenance(None, manifests.default(), "en").set_index("indicator")["provenance"]
+    assert set(demo) == {"synthetic"}
+
+
+def test_evi_indicators_writes_the_table_and_its_provenance(own_files, tmp_path, capsys):
+    m = own_files()
+    out = tmp_path / "ind.csv"
+    assert cli.main(["evi", "indicators", "--manifest", str(m.path), "--level", "csd", "--out", str(out)]) == 0
+    table = pd.read_csv(out, dtype={"DGUID": str})
+    assert len(table) == 5161 and table["GEO_LEVEL"].eq("Census subdivision").all()
+    assert "seniors_65_plus" in table and "no_home_internet" not in table
+    side = pd.read_csv(tmp_path / "ind.provenance.csv")
+    assert set(side["provenance"]) == {"real", "absent"}
+    assert "Left out of the index" in capsys.readouterr().out
+
+
+def test_evi_indicators_refuses_to_overwrite_an_input(own_files, tmp_path, capsys):
+    m = own_files()
+    code = cli.main(["evi", "indicators", "--manifest", str(m.path), "--out", str(tmp_path / "profile.zip")])
+    assert code == 2 and "would overwrite the input" in capsys.readouterr().err
+
+
+def test_evi_results_on_a_csd_only_analysis(own_files, tmp_path):
+    m = own_files(index={"levels": ["csd"]})
+    written = run.write_results(m, tmp_path / "out", lang="fr")
+    names = {p.name for p in written}
+    assert {"evi_csd.csv", "evi_provinces.csv", "evi_cma_ca.csv", "evi_provenance.csv", "evi.xlsx"} <= names
+    assert "evi_da.csv" not in names
+    csd = pd.read_csv(tmp_path / "out" / "evi_csd.csv", encoding="utf-8-sig")
+    assert "Indice de cybervulnérabilité" in csd.columns or any("ICV" in c or "cybervuln" in c for c in csd.columns)
+    assert not csd.iloc[:, 1].astype(str).str.contains("(démo)", regex=False).any()
