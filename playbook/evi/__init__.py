@@ -31,6 +31,7 @@ from playbook.evi.inputs import (
     count_columns,
     demo_names,
     dimension_labels,
+    edition_level,
     effective_weights,
     example_area,
     example_province,
@@ -41,6 +42,7 @@ from playbook.evi.inputs import (
     left_out,
     levels,
     mask_names,
+    province_labels,
     rate_example,
     read_inputs,
     resolve,
@@ -53,9 +55,10 @@ SUBMODULES = ("charts", "cli", "compare", "dictionary", "explorer", "inputs", "m
 
 __all__ = [
     "AREA_FILE", "IDENTITY", "LEVELS", "PROFILE", "SpecLike", "analysis_spec", "area_sources", "at_level",
-    "census_files", "count_columns", "demo_names", "dimension_labels", "effective_weights", "example_area",
+    "census_files", "count_columns", "demo_names", "dimension_labels", "edition_level", "effective_weights", "example_area",
     "example_province", "framework_table", "geo_attributes", "indicator_data", "indicator_labels", "left_out",
-    "levels", "mask_names", "rate_example", "read_inputs", "resolve", "source_line", "summary_table", *SUBMODULES,
+    "levels", "mask_names", "province_labels", "rate_example", "read_inputs", "resolve", "source_line", "summary_table",
+    *SUBMODULES,
 ]
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from playbook import i18n
-from playbook.codes import census_names, parse_dguid
+from playbook.codes import census_names, parse_dguid, province_names
 from playbook.errors import PlaybookError
 from playbook.indicators import POPULATION_ID, area_columns, census_ids, compute, indicator_table, read_spec
 from playbook.sources import census, datasets
@@ -177,6 +177,19 @@ def levels(data: pd.DataFrame) -> list[str]:
     return [key for key in ("csd", "da") if LEVELS[key] in present]
 
 
+def edition_level(level: str | None, data: pd.DataFrame, jurisdiction=None) -> str:
+    """The level a page builds the index for: ``level`` if given, else the edition's
+    ``default_level`` (its jurisdiction profile's: dissemination areas for Prince Edward Island)
+    when the data have it, else census subdivisions (or DAs for a DA-only analysis)."""
+    present = levels(data)
+    if level is not None:
+        return level
+    from playbook.jurisdiction import current
+
+    wanted = {LEVELS["da"]: "da", LEVELS["csd"]: "csd"}.get(current(jurisdiction).default_level, "csd")
+    return wanted if wanted in present else (present[0] if present else "csd")
+
+
 def example_area(inputs: pd.DataFrame, preferred: str = "11") -> str:
     """The DGUID of the most populous census subdivision of province ``preferred`` (Prince Edward
     Island: small numbers are easy to check by hand), else of the data's first province; a
@@ -288,15 +301,22 @@ def demo_names(levels: pd.Series, codes: pd.Series, lang: str | None = None) -> 
     return (short.map(labels) + "\u00a0" + codes.astype("string") + " (" + tag + ")").astype("string")
 
 
+def province_labels(pruid: pd.Series, synthetic: bool, lang: str | None = None) -> pd.Series:
+    """Province and territory names in ``lang`` — or, beside synthetic scores, "Province 46 (demo)"."""
+    if not synthetic:
+        return province_names(pruid, lang)
+    return demo_names(pd.Series("Province", index=pruid.index), pruid.astype("string"), lang)
+
+
 def mask_names(frame: pd.DataFrame, synthetic: bool, *, name: str = "GEO_NAME", level: str = "GEO_LEVEL",
                code: str = "ALT_GEO_CODE", lang: str | None = None) -> pd.DataFrame:
     """``frame`` with ``name`` replaced by :func:`demo_names` when ``synthetic`` (a copy); unchanged
-    otherwise. Countries, provinces and territories keep their names: they are not ranked communities."""
+    otherwise. Only the country keeps its name (a national total is not a place ranked)."""
     if not synthetic or name not in frame.columns:
         return frame
     out = frame.copy()
     levels = out[level] if level in out.columns else pd.Series("area", index=out.index)
-    keep = levels.isin(["Country", "Province", "Territory"])
+    keep = levels.isin(["Country"])
     out[name] = out[name].astype("string").where(keep, demo_names(levels, out[code], lang))
     return out
 

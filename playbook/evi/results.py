@@ -18,7 +18,7 @@ import pandas as pd
 from playbook import i18n, privacy
 from playbook.codes import province_names
 from playbook.errors import PlaybookError
-from playbook.evi.inputs import SpecLike, dimension_labels
+from playbook.evi.inputs import SpecLike, dimension_labels, province_labels
 from playbook.geo.hierarchy import rollup as weighted_rollup
 from playbook.io import atomic_path
 
@@ -48,16 +48,21 @@ def hierarchy_names(hierarchy: pd.DataFrame, *, synthetic: bool, lang: str | Non
     return table.set_index("DGUID")["name"]
 
 
-def rollup(result, by: str, *, names: pd.Series | None = None, lang: str | None = None) -> pd.DataFrame:
+def rollup(result, by: str, *, names: pd.Series | None = None, lang: str | None = None,
+           synthetic: bool | None = None) -> pd.DataFrame:
     """Population-weighted averages of the dimension scores and the index per group ``by`` (a column
     of the data the index was built on; areas without a group are left out); groups get ranks and
-    quintiles like areas. ``names`` maps group codes to names (provinces are named automatically)."""
+    quintiles like areas. ``names`` maps group codes to names (provinces are named automatically:
+    by their code tagged "demo" while the scores are ``synthetic``, by default read from the data's
+    ``attrs``, and synthetic when unknown)."""
     lang = i18n.language(lang)
     out = weighted_rollup(result, by)
     if names is not None:
         out.insert(1, "name", out[by].map(names).to_numpy())
     elif by == "pruid":
-        out.insert(1, "name", province_names(out[by], lang).to_numpy())
+        if synthetic is None:
+            synthetic = getattr(result, "data", pd.DataFrame()).attrs.get("synthetic", True)
+        out.insert(1, "name", province_labels(out[by].astype("string"), synthetic, lang).to_numpy())
     return out
 
 

@@ -180,6 +180,14 @@ VIEWS = {
 }
 
 
+def views_for(names) -> dict[str, str]:
+    """The views whose tables are all in the release (an analysis without service points has no
+    catchment tables, so no view over them)."""
+    present = set(names)
+    needs = {"v_far_and_vulnerable": {"catchments_areas", "index_results", "geographies"}}
+    return {k: v for k, v in VIEWS.items() if needs.get(k, {"index_results", "geographies"}) <= present}
+
+
 def collect(spec_path: str | Path | None = None, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
             radius_km: float = DEFAULT_RADIUS_KM, manifest=None) -> tuple[list[TableSpec], dict]:
     """Every table of the common database and the release metadata, from the analysis manifest

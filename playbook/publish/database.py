@@ -35,5 +35,6 @@ def publish(out: Path | None, *, postgres: str | None = None, release: str | Non
     if postgres:
         summary["postgres"] = pg.load(tables, report, postgres, release=release, metadata=metadata)
     if out is not None:
-        summary["out"] = str(rel.write_release(tables, report, out, metadata=metadata, views=collect.VIEWS))
+        views = collect.views_for(t.spec.name for t in tables)
+        summary["out"] = str(rel.write_release(tables, report, out, metadata=metadata, views=views))
     return summary

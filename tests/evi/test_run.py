@@ -54,7 +54,8 @@ def test_a_real_input_keeps_names_and_a_synthetic_one_withholds_them(own_files, 
     csd = data[data["GEO_LEVEL"] == "Census subdivision"]
     assert csd["GEO_NAME"].str.fullmatch(r"CSD\u00a0\d{7} \(demo\)").all()
     provinces = data[data["GEO_LEVEL"] == "Province"]
-    assert "Manitoba" in set(provinces["GEO_NAME"])  # provinces are not ranked communities: named
+    assert "Province\u00a046 (demo)" in set(provinces["GEO_NAME"]) and "Manitoba" not in set(provinces["GEO_NAME"])
+    assert set(data.loc[data["GEO_LEVEL"] == "Country", "GEO_NAME"]) == {"Canada"}
     assert evi.source_line("en", manifest=marked, spec=spec).endswith("demo data, synthetic.")
 
 
