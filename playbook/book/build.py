@@ -242,6 +242,8 @@ def build_book(
     if analysis is not None and not jurisdiction:
         jurisdiction = analysis.jurisdiction
     profile = jur.load(jurisdiction) if jurisdiction else None
+    if analysis is None and profile is not None and profile.manifest is not None:
+        analysis = manifests.load(profile.manifest)  # the jurisdiction's own files
     path_output = Path(path_output or root).resolve()
     edition = () if profile is None else (profile.code,)
     site = path_output.joinpath("_build", *edition, "html")

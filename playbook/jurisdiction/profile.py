@@ -17,6 +17,7 @@ the ``PLAYBOOK_JURISDICTION`` environment variable (set by ``python -m playbook 
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ FIELDS = {
     "service_organization": "{en: ..., fr: ...}",
     "service_points": "a path to a service-point file, relative to the profile",
     "feedback": "a path to a client-feedback file, relative to the profile",
+    "manifest": "a path to the jurisdiction's analysis manifest (its own files), relative to the profile",
     "text": "chapter text overrides: {" + ", ".join(TEXT_KEYS) + "} each {en, fr}",
     "to_verify": "a list of notes on what still has to be checked",
 }
@@ -94,6 +96,8 @@ class Profile:
     population_groups: tuple[str, ...] = ()
     service_points: Path | None = None
     feedback: Path | None = None
+    #: The analysis manifest an edition of this jurisdiction is built from (see playbook.sources.manifest).
+    manifest: Path | None = None
     text: dict[str, dict[str, str]] = field(default_factory=dict)
     to_verify: tuple[str, ...] = ()
     path: Path | None = None
@@ -196,7 +200,9 @@ def problems(raw: dict, path: Path) -> list[PlaybookError]:
 
     for key in raw:
         if key not in FIELDS:
-            bad(str(key), f"unknown key '{key}'", "one of " + ", ".join(FIELDS))
+            near = difflib.get_close_matches(str(key), list(FIELDS), n=1, cutoff=0.6)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            bad(str(key), f"unknown key '{key}'{hint}", "one of " + ", ".join(FIELDS))
     for key in REQUIRED:
         if raw.get(key) in (None, "", [], {}):
             bad(key, "missing")
@@ -246,7 +252,7 @@ def problems(raw: dict, path: Path) -> list[PlaybookError]:
             _check_text(entry.get("name"), f"{where}.name", bad)
             if key == "laws" and entry.get("kind") not in LAW_KINDS:
                 bad(f"{where}.kind", f"unknown kind '{entry.get('kind')}'", "one of " + ", ".join(LAW_KINDS))
-    for key in ("service_points", "feedback"):
+    for key in ("service_points", "feedback", "manifest"):
         if raw.get(key) and not (path.parent / str(raw[key])).is_file():
             bad(key, f"file '{raw[key]}' not found (paths are relative to the profile)", "an existing file")
     text = raw.get("text") or {}
@@ -307,6 +313,7 @@ def load(ref: str | PathLike) -> Profile:
         population_groups=tuple(raw.get("population_groups") or ()),
         service_points=base / raw["service_points"] if raw.get("service_points") else None,
         feedback=base / raw["feedback"] if raw.get("feedback") else None,
+        manifest=base / raw["manifest"] if raw.get("manifest") else None,
         text={k: dict(v) for k, v in (raw.get("text") or {}).items()},
         to_verify=tuple(raw.get("to_verify") or ()), path=path.resolve(),
     )

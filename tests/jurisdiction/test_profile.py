@@ -116,6 +116,8 @@ def test_legal_framework_highlights_the_current_jurisdiction():
     ({"text": {"preface": {"en": "a", "fr": "b"}}}, "text.preface", "unknown text key"),
     ({"laws": [{"name": {"en": "A", "fr": "B"}, "kind": "tax"}]}, "laws[0].kind", "unknown kind 'tax'"),
     ({"laws": None}, "laws", "missing"),
+    ({"default_levl": "Province"}, "default_levl", "did you mean 'default_level'?"),
+    ({"manifest": "missing.yml"}, "manifest", "file 'missing.yml' not found"),
 ])
 def test_bad_profile_gives_one_clear_message_naming_file_and_field(tmp_path, changes, field, words):
     path = write(tmp_path, "bad", **changes)
@@ -171,3 +173,9 @@ def test_places_table_lists_the_largest_places_after_disclosure_control():
     assert "The largest census subdivisions of Yukon — Source: test." in html
     assert html.index(">B<") < html.index(">C<") and ">A<" not in html and ">P<" not in html
     assert "1,235" in html or "1,230" in html  # rounded to a multiple of 5
+
+
+def test_a_profile_can_name_its_analysis_manifest(tmp_path):
+    (tmp_path / "analysis.yml").write_text("index: {levels: [csd]}\n", encoding="utf-8")
+    profile = jur.load(write(tmp_path, "good", manifest="analysis.yml"))
+    assert profile.manifest == tmp_path / "analysis.yml"
