@@ -2,8 +2,10 @@
 
 Every file the book reads is declared in ``data/registry.yml`` with its SHA-256, whether it is
 synthetic, its source line in English and French, and its licence. :func:`path` checks the checksum
-before handing the file out, so a silently changed file fails loudly. Set ``PLAYBOOK_DATA_DIR`` to
-read the same layout from another folder (for example full official files on a connected machine).
+before handing the file out, so a silently changed file fails loudly. ``PLAYBOOK_DATA_DIR`` reads
+the same files from another folder (a mirror of ``data/``: the checksums must match). An
+analyst's own files are not registry entries: they are named in an analysis manifest
+(:mod:`playbook.sources.manifest`).
 """
 
 from __future__ import annotations
