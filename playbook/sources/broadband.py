@@ -739,7 +739,9 @@ def read_broadband(
 
     ``paths``: one file or a list, CSV or zip, in the layouts of the module docstring. Pseudo-household
     files go with their availability files (speeds per PHH, or a hexagon file); CSDs from them need
-    ``da_csd`` (columns ``dauid, csduid``: the geographic hierarchy or a DA -> CSD file). ``technology``
+    ``da_csd`` (columns ``dauid, csduid``: the geographic hierarchy or a DA -> CSD file). Given with
+    the CRTC's table too, CSDs come from the table and DAs from the pseudo-households (``attrs["not_read"]``
+    lists the files left aside at the level asked). ``technology``
     picks ISED's flags (``combined``, ``wired``, ``wireless``, ``terrestrial`` = either); ``data_year``
     picks the year of the CRTC table (default: its latest). ``attrs`` say what was read: ``layout``,
     and where it applies ``unmatched_phh`` (pseudo-households without an availability row, left out),
@@ -751,9 +753,14 @@ def read_broadband(
     _choice(technology, TECHNOLOGIES, "technology")
     files = _files(paths)
     kinds = {k: [f for f in files if f.kind == k] for k in ("phh", "speeds", "hex", "crtc", "table")}
-    if (kinds["crtc"] or kinds["table"]) and (kinds["phh"] or kinds["speeds"] or kinds["hex"]):
+    ised = kinds["phh"] + kinds["speeds"] + kinds["hex"]
+    not_read = []
+    if kinds["table"] and ised:
         raise PlaybookError("both a table by area and pseudo-household files were given", field="paths",
-                            path=(kinds["crtc"] + kinds["table"])[0].label, expected="one or the other")
+                            path=kinds["table"][0].label, expected="one or the other")
+    if kinds["crtc"] and ised:  # CSDs from the CRTC's table, DAs from the pseudo-households
+        not_read = [f.label for f in (ised if level == "csd" else kinds["crtc"])]
+        kinds = {k: ([] if (k == "crtc") == (level == "da") else v) for k, v in kinds.items()}
     column = f"pct_no_broadband_{speed}"
     if kinds["crtc"] or kinds["table"]:
         frames, attrs = [], {}
@@ -794,5 +801,5 @@ def read_broadband(
     if weight != "population":
         out[weight] = areas["w"].astype("float64")
     out = out.sort_values("DGUID", ignore_index=True)
-    out.attrs = attrs
+    out.attrs = attrs | ({"not_read": not_read} if not_read else {})
     return out

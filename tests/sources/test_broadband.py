@@ -164,6 +164,16 @@ def test_crtc_table_9(tmp_path):
     assert read_broadband(tmp_path / "data-mobile-and-broadband-availability.zip").equals(csd)
 
 
+def test_crtc_table_for_csds_pseudo_households_for_das(tmp_path, phh_files):
+    crtc = write(tmp_path, "C-T9.csv", CRTC, encoding="cp1252")
+    csd = read_broadband([*phh_files, crtc])
+    assert csd["pct_no_broadband_50_10"].tolist() == pytest.approx([40.0, 100.0])  # the table's, not the PHH's 70
+    assert csd.attrs["layout"] == "crtc_table_9" and csd.attrs["not_read"] == [str(p) for p in phh_files]
+    da = read_broadband([*phh_files, crtc], level="da")
+    assert da["pct_no_broadband_50_10"].tolist() == pytest.approx([75.0, 200 / 3])
+    assert da.attrs["not_read"] == [str(crtc)]
+
+
 def test_table_by_area_in_the_playbook_layout(tmp_path):
     path = write(tmp_path, "csd.csv", "CSDUID_SDRIDU,pct_broadband_50_10,Population\n1101036,75,1000\n1102001,,20\n")
     csd = read_broadband(path)
