@@ -43,8 +43,9 @@ import numpy as np
 import pandas as pd
 
 from playbook.codes import dguid, parse_dguid
-from playbook.demo.survey_files import NOTICE, spss_labels, write_gzip_csv
+from playbook.demo.survey_files import NOTICE, VALUE_LABELS, VARIABLE_LABELS, YES_NO, YES_NO_DV, spss_labels, write_gzip_csv
 from playbook.demo.zipfiles import write_zip
+from playbook.errors import PlaybookError
 from playbook.groups.composition import AGE_GROUPS, MARGINS, census_extract, compositions, demo_compositions
 from playbook.sources import datasets
 
@@ -336,3 +337,210 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
     write_gzip_csv(folder / TRUTH_PERSONS, truth)
     write_gzip_csv(folder / TRUTH_AREAS, _area_truth(areas, intercepts, effects))
     return [folder / PUMF_NAME, folder / TRUTH_PERSONS, folder / TRUTH_AREAS]
+
+
+# --- stand-in PUMFs in the official layouts of each cycle (for tests of the real-data path) -------
+#
+# Not the demo: small files, other values, in the layout of a real cycle (specs/cius.yml), so that
+# the reader, the small-area methods and the index can be tested on what an analyst will give them.
+
+#: Population 15+ by province (2021 Census, rounded) and an illustrative share living outside CMAs/CAs.
+STANDIN_PROVINCES = {
+    "10": (440_000, 0.45), "11": (130_000, 0.0), "12": (820_000, 0.40), "13": (660_000, 0.45),
+    "24": (7_100_000, 0.18), "35": (12_000_000, 0.13), "46": (1_060_000, 0.30), "47": (930_000, 0.35),
+    "48": (3_500_000, 0.18), "59": (4_300_000, 0.13),
+}
+#: Shares of people 15+ with each characteristic (illustrative, not calibrated).
+STANDIN_SHARES = {"women": 0.51, "low_income": 0.15, "no_certificate": 0.13, "no_official_language": 0.02,
+                  "indigenous": 0.05, "immigrant": 0.26, "disability": 0.22}
+STANDIN_AGES = (0.14, 0.32, 0.30, 0.24)
+#: Log-odds of the stand-in outcomes (intercept, then COVARIATES); deliberately unlike COEFFICIENTS.
+STANDIN_COEFFICIENTS = {
+    #                    icpt  25-44 45-64  65+  women lowinc nocert nolang indig immig  disab rural
+    "internet_use":     [3.4, -0.3, -1.0, -2.3, 0.00, -0.9, -1.2, -1.0, -0.5,  0.2, -0.6, -0.5],
+    "no_home_internet": [-3.0, 0.0,  0.3,  1.4, 0.00,  1.1,  0.7,  0.6,  0.8, -0.1,  0.3,  1.0],
+    "never_online_gov": [-0.7, -0.5, -0.1, 1.2, 0.10,  0.7,  0.9,  1.0,  0.4, -0.2,  0.3,  0.4],
+    "privacy_worries":  [-0.2, 0.2,  0.4,  0.5, 0.25,  0.2,  0.1,  0.3,  0.2,  0.3,  0.2,  0.1],
+    "low_digital_skills": [-1.6, 0.4, 1.0, 2.0, 0.10,  0.7,  1.2,  1.0,  0.4,  0.1,  0.5,  0.4],
+}
+#: Member names and layout of each cycle (see specs/cius.yml for the sources of the names).
+STANDIN_LAYOUTS = {
+    "cius_2018": {"data": "CIUS2018PUMF.txt", "bootstrap": "CIUS2018_BSW.csv", "fixed": True, "weight": "WTPM",
+                  "prefix": "WRPM", "point": False},
+    "cius_2020": {"data": "CIUS2020_PUMF.csv", "bootstrap": "CIUS2020_BSW.csv", "fixed": False, "weight": "WTPG",
+                  "prefix": "WRPG", "point": True},
+    "cius_2022": {"data": "CIUS_PUMF.txt", "bootstrap": "CIUS_BSW.csv", "fixed": True, "weight": "WTPG",
+                  "prefix": "WRPG", "point": True},
+}
+STANDIN_NOTICE = ("STAND-IN TEST DATA - NOT STATISTICS CANADA DATA. Invented respondents in the layout of the "
+                  "Canadian Internet Use Survey PUMF, cycle {cycle}, written by playbook.demo.survey.write_standin_pumf.\n")
+
+
+def _standin_people(rng: np.random.Generator, respondents: int) -> pd.DataFrame:
+    """Respondents in clusters of PER_DRAW within strata (province x urban/rural; PEI one stratum)."""
+    strata = pd.DataFrame([(p, s, pop * (share if s == 2 else 1 - share) if p != "11" else pop)
+                           for p, (pop, share) in STANDIN_PROVINCES.items() for s in ((3,) if p == "11" else (1, 2))],
+                          columns=["pruid", "stratum", "pop15"])
+    prov = strata.groupby("pruid")["pop15"].transform("sum")
+    share = np.sqrt(prov) / np.sqrt(strata.groupby("pruid")["pop15"].sum()).sum()
+    strata["draws"] = np.maximum(2, np.round(respondents * share * strata["pop15"] / prov / PER_DRAW)).astype(int)
+    h = np.repeat(np.arange(len(strata)), strata["draws"] * PER_DRAW)
+    people = pd.DataFrame({"h": h, "psu": np.repeat(np.arange(strata["draws"].sum()), PER_DRAW)})
+    n = len(people)
+    people["pruid"] = strata["pruid"].to_numpy()[h]
+    people["luc"] = strata["stratum"].to_numpy()[h]
+    people["rural"] = np.where(people["luc"] == 3, rng.random(n) < 0.45, people["luc"] == 2).astype(np.uint8)
+    people["age"] = (rng.random(n)[:, None] > np.cumsum(STANDIN_AGES)[None, :]).sum(axis=1).clip(0, 3)
+    for name, p in STANDIN_SHARES.items():
+        people[name] = (rng.random(n) < p).astype(np.uint8)
+    raw = rng.lognormal(0, 0.25, n)  # unequal weights within a stratum, summing to its population
+    people["weight"] = raw * (strata["pop15"].to_numpy() / np.bincount(h, raw))[h]
+    return people, strata
+
+
+def _standin_replicates(rng: np.random.Generator, people: pd.DataFrame, strata: pd.DataFrame, n: int) -> np.ndarray:
+    """Rao-Wu rescaled bootstrap weights: per replicate, m - 1 of a stratum's m clusters drawn with
+    replacement, weights times ``count * m / (m - 1)``."""
+    psu_h = people.groupby("psu")["h"].first().to_numpy()
+    mult = np.zeros((len(psu_h), n))
+    for h, m in enumerate(strata["draws"].to_numpy()):  # one multinomial per stratum (19 strata)
+        mult[psu_h == h] = (rng.multinomial(m - 1, np.full(m, 1 / m), size=n) * m / (m - 1)).T
+    return people["weight"].to_numpy()[:, None] * mult[people["psu"].to_numpy()]
+
+
+def _standin_codes(rng: np.random.Generator, people: pd.DataFrame, cycle: str) -> pd.DataFrame:
+    """The respondent file in the cycle's coding (names of specs/cius.yml), outcomes drawn from
+    :data:`STANDIN_COEFFICIENTS`."""
+    n = len(people)
+    age = people["age"].to_numpy()
+    x = _covariates(people)
+    p = {k: _expit(v[0] + x.astype(float) @ np.array(v[1:])) for k, v in STANDIN_COEFFICIENTS.items()}
+    age6 = np.array([1, 2, 4, 6])[age] + ((age == 1) | (age == 2)) * (rng.random(n) < 0.5)
+    quintile = np.where(people["low_income"] == 1, 1, rng.integers(2, 6, n))
+    quintile = np.where(rng.random(n) < 0.03, 9, quintile)  # not stated
+    language = np.where(people["no_official_language"] == 1, 4, rng.choice([1, 2, 3], n, p=[0.7, 0.12, 0.18]))
+    out = pd.DataFrame({"PUMFID": np.arange(1, n + 1)})
+    if cycle == "cius_2020":
+        user = rng.random(n) < p["internet_use"]
+        out["GEO_PRV"] = people["pruid"].astype(int)
+        out["LUC_RST"] = people["luc"]
+        out["AGE_GRP"] = age6
+        out["GENDER"] = np.where(people["women"] == 1, 2, 1)
+        out["G_EDUC"] = np.where(people["no_certificate"] == 1, 1, rng.choice([2, 3], n, p=[0.6, 0.4]))
+        out["HINCQUIN"] = quintile
+        out["LAN_Q01"] = language
+        out["ABOSTAT"] = np.where(people["indigenous"] == 1, 1, 2)
+        out["IMMSTAT"] = np.where(people["immigrant"] == 1, 1, 2)
+        out["DISABFLG"] = np.where(people["disability"] == 1, 1, 2)
+        out["UI_050A"] = np.where(user, 1, 3)
+        out["AC_110A"] = np.where(rng.random(n) < p["no_home_internet"], 3, 1)
+        out["GV_USER"] = np.where(user & (rng.random(n) >= p["never_online_gov"]), 1, 2)
+        out["SP_440A"] = np.where(rng.random(n) < 0.02, 9, np.where(rng.random(n) < p["privacy_worries"], 1, 3))
+        done = rng.random((n, 7)) < np.where(rng.random(n) < p["low_digital_skills"], 0.1, 0.7)[:, None]
+        for j, letter in enumerate("ABCDEFG"):
+            out[f"DS_490{letter}"] = np.where(~user, 6, np.where(done[:, j], 1, 3))
+        return out
+    out["PROVINCE"] = people["pruid"].astype(int)
+    out["LUC_RST"] = people["luc"]
+    out["ABOSTAT"] = np.where(people["indigenous"] == 1, 1, 2)
+    out["G_EDUC"] = np.where(people["no_certificate"] == 1, 1, rng.choice([1, 2, 3], n, p=[0.2, 0.45, 0.35]))
+    out["GENDER"] = np.where(people["women"] == 1, 2, 1)
+    out["AGE_GRP"] = age6
+    out["LAN_Q01"] = language
+    out["HINCQUIN"] = quintile
+    out["GV_USER"] = np.where(rng.random(n) < p["never_online_gov"], 2, 1)
+    return out
+
+
+#: Value labels of the stand-in codebooks (as the 2018 syntax words them; the demo's for 2020 names).
+STANDIN_LABELS = {
+    "PROVINCE": VALUE_LABELS[("GEO_PRV",)], "GEO_PRV": VALUE_LABELS[("GEO_PRV",)],
+    "LUC_RST": VALUE_LABELS[("LUC_RST",)], "AGE_GRP": VALUE_LABELS[("AGE_GRP",)], "GENDER": VALUE_LABELS[("GENDER",)],
+    "G_EDUC": VALUE_LABELS[("G_EDUC",)], "HINCQUIN": VALUE_LABELS[("HINCQUIN",)], "LAN_Q01": VALUE_LABELS[("LAN_Q01",)],
+    **{k: YES_NO_DV for k in ("ABOSTAT", "IMMSTAT", "DISABFLG", "GV_USER")},
+    **{k: YES_NO for k in ("UI_050A", "AC_110A", "SP_440A", *[f"DS_490{c}" for c in "ABCDEFG"])},
+}
+
+
+def _syntax(frame: pd.DataFrame, widths: dict[str, int] | None, decimals: dict[str, int], prefix: str) -> dict[str, str]:
+    """SPSS syntax of a stand-in file: value labels, variable labels and (fixed width) the DATA LIST."""
+    vale = "VALUE LABELS\n" + "".join(
+        f"              /{name}\n" + "".join(f'               {c:>5}   "{label}"\n' for c, label in STANDIN_LABELS[name].items())
+        for name in frame.columns if name in STANDIN_LABELS) + "    .\n"
+    names = [n for n in frame.columns if not n.startswith(prefix) or n == f"{prefix}1"]
+    labels = VARIABLE_LABELS | {"PROVINCE": "Province", "WTPM": "Person weight", f"{prefix}1": "Bootstrap weight"}
+    vare = "VARIABLE LABELS\n" + "".join(f'    {n:<14} "{labels.get(n, n)}"\n' for n in names) + "    .\n"
+    out = {"vale": vale, "vare": vare}
+    if widths:
+        lines, pos = ["DATA LIST FILE = INFILE NOTABLE/"], 1
+        for name, w in widths.items():
+            tail = f"   ({decimals[name]})" if name in decimals else "   (A)" if name == "AGE_GRP" else ""
+            lines.append(f"    {name:<30} {pos:>7} - {pos + w - 1:>7}{tail}")
+            pos += w
+        out["i"] = "\n".join(lines) + "\n    .\n"
+    return out
+
+
+def _fixed_width(frame: pd.DataFrame, widths: dict[str, int]) -> bytes:
+    """``frame`` (text cells) as fixed-width records: one bytes matrix, filled column by column."""
+    n, total = len(frame), sum(widths.values())
+    matrix = np.full((n, total), ord(" "), np.uint8)
+    pos = 0
+    for name, w in widths.items():
+        cells = np.char.rjust(frame[name].to_numpy().astype(str), w).astype(f"S{w}")
+        matrix[:, pos:pos + w] = np.frombuffer(cells.tobytes(), np.uint8).reshape(n, w)
+        pos += w
+    return b"".join(row.tobytes() + b"\r\n" for row in matrix) if n else b""
+
+
+def write_standin_pumf(path: str | Path, cycle: str, *, bootstrap_inside: bool, seed: int,
+                       respondents: int = 3000, replicates: int = 40) -> Path:
+    """Write a stand-in PUMF zip in the layout of ``cycle`` (``cius_2018``, ``cius_2020``, ``cius_2022``).
+
+    - ``cius_2018``: fixed-width ``CIUS2018PUMF.txt`` with its ``DATA LIST`` (``*_i.sps``), weight
+      ``WTPM`` and replicates ``WRPM1..`` written with 9 implied decimals (no decimal point);
+    - ``cius_2020``: ``CIUS2020_PUMF.csv``, weight ``WTPG``, replicates ``WRPG1..``;
+    - ``cius_2022``: fixed-width ``CIUS_PUMF.txt`` beside a tabulation file ``CIUS_PUMF_label.txt``
+      (not data), weight ``WTPG`` and replicates ``WRPG1..`` written with a decimal point.
+
+    Each comes with value and variable labels (``*_vale.sps``, ``*_vare.sps``). With
+    ``bootstrap_inside`` the replicate weights are columns of the data file; without, they are in a
+    second CSV of the zip (record id, weight, replicates) whose name sorts before the data file's.
+    Respondents, weights and outcomes are invented (:data:`STANDIN_COEFFICIENTS`), unlike the demo."""
+    if cycle not in STANDIN_LAYOUTS:
+        raise PlaybookError(f"no stand-in layout for cycle '{cycle}'", field="cycle", expected=f"one of {list(STANDIN_LAYOUTS)}")
+    form = STANDIN_LAYOUTS[cycle]
+    rng = np.random.default_rng([seed, int(cycle[-4:])])
+    people, strata = _standin_people(rng, respondents)
+    codes = _standin_codes(rng, people, cycle)
+    weight = people["weight"].to_numpy()
+    reps = pd.DataFrame(_standin_replicates(rng, people, strata, replicates),
+                        columns=[f"{form['prefix']}{r}" for r in range(1, replicates + 1)])
+    numbers = pd.concat([pd.Series(weight, name=form["weight"]), reps], axis=1)
+    if form["point"]:
+        text = numbers.map(lambda v: f"{v:.4f}") if form["fixed"] else numbers.round(4)
+    else:  # implied decimals: the digits of value * 10^9
+        text = numbers.map(lambda v: f"{round(v * 1e9):d}")
+    data = pd.concat([codes, text if bootstrap_inside else text[[form["weight"]]]], axis=1)
+    stem = form["data"].rsplit(".", 1)[0]
+    members: dict[str, bytes] = {}
+    if form["fixed"]:
+        widths = {c: 2 if c in ("PROVINCE", "AGE_GRP") else 6 if c == "PUMFID" else 1 for c in codes.columns}
+        widths |= {c: 15 for c in data.columns if c not in widths}
+        data["PUMFID"] = data["PUMFID"].map(lambda v: f"{v:06d}")
+        data["AGE_GRP"] = data["AGE_GRP"].map(lambda v: f"{v:02d}")
+        members[form["data"]] = _fixed_width(data, widths)
+        syntax = _syntax(data, widths, {c: 9 for c in data.columns if widths[c] == 15}, form["prefix"])
+        members[f"{stem}_i.sps"] = syntax["i"].encode("latin-1")
+    else:
+        members[form["data"]] = data.to_csv(index=False, lineterminator="\r\n").encode("latin-1")
+        syntax = _syntax(data, None, {}, form["prefix"])
+    members[f"{stem}_vale.sps"] = syntax["vale"].encode("latin-1")
+    members[f"{stem}_vare.sps"] = syntax["vare"].encode("latin-1")
+    if cycle == "cius_2022":
+        members["CIUS_PUMF_label.txt"] = b"".join(f"{c:<12}{c} tabulation label\r\n".encode() for c in codes.columns)
+    if not bootstrap_inside:
+        boot = pd.concat([codes[["PUMFID"]], numbers.round(6)], axis=1)
+        members[form["bootstrap"]] = boot.to_csv(index=False, lineterminator="\r\n").encode("latin-1")
+    members["README_STANDIN.txt"] = STANDIN_NOTICE.format(cycle=cycle).encode("latin-1")
+    return write_zip(Path(path), dict(sorted(members.items())))

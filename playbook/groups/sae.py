@@ -22,6 +22,7 @@ Roll-ups to census divisions and provinces weight areas by their population aged
 from __future__ import annotations
 
 from collections.abc import Sequence
+from os import PathLike
 
 import numpy as np
 import pandas as pd
@@ -29,9 +30,10 @@ from scipy.special import expit
 from scipy.stats import norm
 from sklearn.linear_model import LogisticRegression
 
+from playbook import indicators
 from playbook.codes import CIUS_PROVINCES, dguid, parse_dguid
 from playbook.errors import PlaybookError
-from playbook.groups.composition import AGE_GROUPS, MARGINS
+from playbook.groups.composition import AGE_GROUPS, MARGINS, census_extract, compositions
 from playbook.groups.definitions import group as group_definition
 from playbook.sources.survey_estimates import weighted_totals
 
@@ -68,7 +70,8 @@ def _rollup(comp: pd.DataFrame, values: np.ndarray, extra: np.ndarray) -> list[t
     """Area values (areas x k) and their population-weighted means by census division and province,
     with the extra (model) variance of each area rolled up as for independent area effects."""
     pop = comp["pop15"].to_numpy()
-    out = [(comp[["DGUID", "pruid", "pop15"]].assign(level="Census subdivision"), values, extra)]
+    level = str(comp["GEO_LEVEL"].iloc[0]) if "GEO_LEVEL" in comp and len(comp) else "Census subdivision"
+    out = [(comp[["DGUID", "pruid", "pop15"]].assign(level=level), values, extra)]
     for level, key in (("Census division", dguid("Census division", parse_dguid(comp["DGUID"])["code"].str[:4])),
                        ("Province", dguid("Province", comp["pruid"]))):
         codes, uniques = pd.factorize(key)
@@ -131,11 +134,22 @@ def synthetic(survey, outcome: str, comp: pd.DataFrame, *, n_replicates: int | N
 # --- (b) model-based ------------------------------------------------------------------------------
 
 
+#: Model feature -> the survey concept it is read from (the age features from ``age_group``).
+FEATURE_CONCEPTS = {"women": "sex", **{k: v[0] for k, v in SURVEY_MARGINS.items()}, "disability": "disability"}
+
+
+def absent_features(survey) -> list[str]:
+    """Features the survey's cycle cannot inform: their concept is missing for every respondent
+    (``unavailable`` in ``specs/cius.yml``, such as immigration and disability in CIUS 2018)."""
+    return [name for name, col in FEATURE_CONCEPTS.items() if survey.data[col].isna().all()]
+
+
 def design_matrix(survey, comp: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Respondent features (:data:`FEATURES` + province dummies) and a mask of usable rows.
 
     Prince Edward Island's file does not split urban and rural (``LUC_RST`` 3): its respondents get
-    the rural share of PEI's population (from ``comp``, else 0.5) as their rural value."""
+    the rural share of PEI's population (from ``comp``, else 0.5) as their rural value. A feature
+    the cycle does not have (:func:`absent_features`) is 0 for everyone and makes no row unusable."""
     d = survey.data
     cols = {f"age_{a}": (d["age_group"] == a) for a in AGE_GROUPS[1:]}
     cols["women"] = d["sex"] == "women"
@@ -148,9 +162,9 @@ def design_matrix(survey, comp: pd.DataFrame | None = None) -> tuple[np.ndarray,
         pei_rural = float(np.average(pei["rural"], weights=pei["pop15"]))
     cols["rural"] = (d["urban_rural"] == "rural").astype(float).mask(d["urban_rural"] == "pei", pei_rural)
     x = pd.DataFrame(cols).astype(float)
-    raw = {"women": "sex", **{k: v[0] for k, v in SURVEY_MARGINS.items()}, "disability": "disability"}
-    for name, col in raw.items():
-        x[name] = x[name].mask(d[col].isna())
+    absent = absent_features(survey)
+    for name, col in FEATURE_CONCEPTS.items():
+        x[name] = 0.0 if name in absent else x[name].mask(d[col].isna())
     x[[c for c in x if c.startswith("age_")]] = x[[c for c in x if c.startswith("age_")]].mask(d["age_group"].isna())
     provinces = pd.get_dummies(pd.Categorical(d["province"], categories=PROVINCES), dtype=float).iloc[:, 1:]
     matrix = np.column_stack([x[FEATURES].to_numpy(), provinces.to_numpy()])
@@ -165,13 +179,14 @@ def fit_model(survey, outcome: str, comp: pd.DataFrame | None = None, *, n_repli
 
     The replicate fits are one Newton step from the full-sample fit with the full-sample information
     matrix: ``beta_r = beta + H^-1 X'(w_r * (y - p))`` — all replicates in one product. On the demo
-    PUMF their spread matches full refits within about 2%, at a fiftieth of the cost."""
-    x, usable = design_matrix(survey, comp)
-    y = survey.data[outcome].to_numpy(float)
-    usable &= ~np.isnan(y)
+    PUMF their spread matches full refits within about 2%, at a fiftieth of the cost.
+
+    A feature without variation among the respondents who answered (a concept the cycle lacks, a
+    category its coding never gives) is left out of the fit: its coefficient is 0, so the areas'
+    census share of it does not move their estimates (see :func:`model_features`)."""
+    x, y, usable, keep = _model_rows(survey, outcome, comp)
     w = _replicate_weights(survey, n_replicates)[usable]
-    x, y = x[usable], y[usable]
-    w = w / w[:, 0].mean()
+    x, w = x[:, keep], w / w[:, 0].mean()
     model = LogisticRegression(C=1e6, solver="newton-cholesky", max_iter=100, tol=1e-8)
     model.fit(x, y, sample_weight=w[:, 0])
     beta = np.concatenate([model.intercept_, model.coef_[0]])
@@ -179,7 +194,33 @@ def fit_model(survey, outcome: str, comp: pd.DataFrame | None = None, *, n_repli
     p = expit(xx @ beta)
     info = (xx * (w[:, 0] * p * (1 - p))[:, None]).T @ xx
     scores = xx.T @ (w[:, 1:] * (y - p)[:, None])
-    return np.column_stack([beta, beta[:, None] + np.linalg.solve(info + 1e-8 * np.eye(len(beta)), scores)])
+    fitted = np.column_stack([beta, beta[:, None] + np.linalg.solve(info + 1e-8 * np.eye(len(beta)), scores)])
+    out = np.zeros((1 + len(keep), fitted.shape[1]))
+    out[np.concatenate([[True], keep])] = fitted
+    return out
+
+
+def _model_rows(survey, outcome: str, comp: pd.DataFrame | None):
+    """The usable rows of the design matrix and the outcome, their mask, and the columns with
+    variation; a clear error when nothing can be fitted."""
+    if outcome not in survey.data.columns:
+        raise PlaybookError(f"no outcome '{outcome}' in the survey", field="outcome", expected=f"one of {survey.outcomes}")
+    x, usable = design_matrix(survey, comp)
+    y = survey.data[outcome].to_numpy(float)
+    usable &= ~np.isnan(y)
+    x, y = x[usable], y[usable]
+    if len(np.unique(y)) < 2:
+        raise PlaybookError(f"{len(y)} respondents answered '{outcome}'" + (" all alike" if len(y) else ""),
+                            field=outcome, expected="respondents with and without the outcome, with every mapped variable")
+    return x, y, usable, x.min(axis=0) < x.max(axis=0)
+
+
+def model_features(survey, outcome: str, comp: pd.DataFrame | None = None) -> list[str]:
+    """The features (of :data:`FEATURES` and ``province_<code>``) the model of ``outcome`` uses;
+    the others are left out (see :func:`fit_model`)."""
+    keep = _model_rows(survey, outcome, comp)[3]
+    names = [*FEATURES, *[f"province_{p}" for p in PROVINCES[1:]]]
+    return [n for n, k in zip(names, keep, strict=True) if k]
 
 
 def cells_of(comp: pd.DataFrame, survey) -> tuple[np.ndarray, np.ndarray]:
@@ -224,6 +265,11 @@ def model_based(survey, outcome: str, comp: pd.DataFrame, *, n_replicates: int |
     (delta method), averaged as independent effects in the roll-ups. It is an assumption, not an
     estimate: the PUMF does not identify areas. The default 0 gives sampling error only."""
     _check(survey, outcome, comp)
+    have = set(survey.data.loc[survey.data[outcome].notna(), "province"].dropna())
+    lacking = sorted(set(comp.loc[comp["pop15"] > 0, "pruid"]) - have)
+    if lacking:
+        raise PlaybookError(f"no respondents in province {lacking[0]}", field=outcome,
+                            expected="respondents in every province of the areas")
     if betas is None:
         betas = fit_model(survey, outcome, comp, n_replicates=n_replicates)
     feats, share = cells if cells is not None else cells_of(comp, survey)
@@ -293,6 +339,88 @@ def estimate_areas(survey, comp: pd.DataFrame, *, method: str, outcomes: Sequenc
     if method == "synthetic":
         parts = [synthetic(survey, o, comp, n_replicates=n_replicates, confidence=confidence) for o in outcomes]
     else:
+        cells = cells_of(comp, survey)  # the compositions once, for every outcome
         parts = [model_based(survey, o, comp, n_replicates=n_replicates, confidence=confidence,
-                             betas=(fits or {}).get(o), area_sd=area_sd) for o in outcomes]
+                             betas=(fits or {}).get(o), cells=cells, area_sd=area_sd) for o in outcomes]
     return pd.concat(parts, ignore_index=True)
+
+
+# --- survey -> small areas -> the index -----------------------------------------------------------
+
+#: ``level=`` names of :func:`area_indicators` -> the census ``GEO_LEVEL``.
+AREA_LEVELS = {"csd": "Census subdivision", "da": "Dissemination area"}
+
+
+def _area_compositions(census, level: str, hierarchy: pd.DataFrame | None) -> pd.DataFrame:
+    """Compositions at ``level`` (a GEO_LEVEL) from compositions, a census extract, or Census Profile paths."""
+    if isinstance(census, str | PathLike) or (isinstance(census, Sequence) and not isinstance(census, pd.DataFrame)):
+        census = census_extract(census, level=level)
+    if not isinstance(census, pd.DataFrame):
+        raise PlaybookError("census areas must be a table", field="census",
+                            expected="compositions, a census extract, or Census Profile file paths")
+    rows = census[census["GEO_LEVEL"] == level] if "GEO_LEVEL" in census else census
+    if rows.empty:
+        raise PlaybookError(f"no areas at level '{level}'", field="level",
+                            expected="a census extract or compositions with areas of that GEO_LEVEL")
+    if hierarchy is not None:  # rural = outside every CMA/CA, as the survey's LUC_RST
+        cma = hierarchy.drop_duplicates("DGUID").set_index("DGUID")["cmauid"]
+        rows = rows.assign(cmauid=rows["DGUID"].map(cma))
+    is_composition = {"pop15", "rural", *[f"age_{a}" for a in AGE_GROUPS]} <= set(rows.columns)
+    if not is_composition and level == AREA_LEVELS["da"] and "cmauid" not in rows:
+        raise PlaybookError("dissemination areas need their CMA/CA membership to tell rural from urban", field="hierarchy",
+                            expected="the Geographic Attribute File (92-151-X): --geo-attributes FILE, or in Python "
+                                     "hierarchy=playbook.geo.hierarchy.read_hierarchy(FILE)")
+    comp = rows.copy() if is_composition else compositions(rows)
+    if is_composition and "cmauid" in rows:
+        comp["rural"] = rows["cmauid"].isna().to_numpy()
+    if comp.empty:
+        raise PlaybookError(f"no areas at level '{level}' in the ten provinces", field="level",
+                            expected="a census extract or compositions with areas of that GEO_LEVEL")
+    return comp.reset_index(drop=True)
+
+
+def area_indicators(survey, census, *, level: str = "csd", outcomes: Sequence[str] | None = None,
+                    method: str = "model", n_replicates: int | None = None, confidence: float = 0.95,
+                    area_sd: float = 0.0, hierarchy: pd.DataFrame | None = None, spec=None) -> pd.DataFrame:
+    """The survey's outcomes as small-area indicators for the index: one row per area of ``level``.
+
+    ``census``: area compositions (:func:`playbook.groups.composition.compositions`), a census
+    extract (:func:`playbook.sources.census.extract`, any levels; the rows of ``level`` are used), or
+    Census Profile file paths. ``level``: ``"csd"`` or ``"da"`` (or the GEO_LEVEL itself). ``hierarchy``:
+    the geographic hierarchy (:func:`playbook.geo.hierarchy.read_hierarchy`), whose CMA/CA membership
+    tells rural areas (outside every CMA/CA) from urban ones; required for dissemination areas, whose
+    population says nothing about it. ``outcomes``: survey outcomes (default: those of the index
+    spec's ``area_file`` columns ``pct_<outcome>`` that the cycle measures). The other arguments are
+    those of :func:`estimate_areas`.
+
+    Columns: ``DGUID``, then for each outcome ``pct_<outcome>`` (percent of people 15+, 0-100) and
+    ``pct_<outcome>_se`` (its bootstrap standard error in points, with ``area_sd`` if given), ready
+    to merge as the spec's area file (:func:`playbook.indicators.compute`, ``area=``). ``attrs``
+    records the method, the cycle, the outcomes the cycle does not measure and the model features it
+    cannot inform."""
+    name = AREA_LEVELS.get(level, level)
+    if name not in AREA_LEVELS.values():
+        raise PlaybookError(f"unknown level '{level}'", field="level", expected=f"one of {list(AREA_LEVELS)}")
+    columns = [c for c in indicators.area_columns(spec) if c.startswith("pct_")]
+    if outcomes is None:
+        outcomes = [c.removeprefix("pct_") for c in columns if c.removeprefix("pct_") in survey.outcomes]
+        if not outcomes:
+            raise PlaybookError(f"cycle '{survey.cycle}' measures none of the index's area indicators", field="outcomes",
+                                expected=f"a cycle with outcomes among {[c.removeprefix('pct_') for c in columns]}")
+    missing = [o for o in outcomes if o not in survey.outcomes]
+    if missing:
+        raise PlaybookError(f"cycle '{survey.cycle}' has no outcome '{missing[0]}'", field="outcomes",
+                            expected=f"one of {survey.outcomes}")
+    comp = _area_compositions(census, name, hierarchy)
+    est = estimate_areas(survey, comp, method=method, outcomes=outcomes, n_replicates=n_replicates,
+                         confidence=confidence, area_sd=area_sd)
+    est = est[est["level"] == name]
+    out = comp[["DGUID"]].copy()
+    for outcome in outcomes:
+        part = est[est["outcome"] == outcome].set_index("DGUID")
+        out[f"pct_{outcome}"] = out["DGUID"].map(part["estimate"]).to_numpy(float)
+        out[f"pct_{outcome}_se"] = out["DGUID"].map(part["se"]).to_numpy(float)
+    out.attrs = {"method": method, "cycle": survey.cycle, "level": name,
+                 "unmeasured": [c for c in columns if c.removeprefix("pct_") not in outcomes],
+                 "absent_features": absent_features(survey) if method == "model" else []}
+    return out

@@ -97,3 +97,48 @@ def test_weighted_internet_use_by_province_and_age_is_near_cius():
     merged = est.merge(targets, on=["province", "age_group"])
     assert len(merged) == 40
     assert (merged["estimate"] - merged["use_pct"]).abs().mean() < 2.0  # sampling error only
+
+
+# --- stand-in PUMFs in the layouts of the real cycles --------------------------------------------
+
+STANDIN_POPULATION = sum(pop for pop, _ in gen.STANDIN_PROVINCES.values())
+
+
+@pytest.mark.parametrize("cycle", ["cius_2018", "cius_2020", "cius_2022"])
+@pytest.mark.parametrize("inside", [True, False])
+def test_standin_pumf_reads_in_its_cycle_layout(tmp_path, cycle, inside):
+    import zipfile
+
+    path = gen.write_standin_pumf(tmp_path / "standin.zip", cycle, bootstrap_inside=inside, seed=11,
+                                  respondents=1200, replicates=12)
+    form = gen.STANDIN_LAYOUTS[cycle]
+    names = zipfile.ZipFile(path).namelist()
+    survey = read_pumf(path, cycle=cycle)
+    assert survey.files["data"] == f"{path}:{form['data']}"
+    assert survey.files["replicates"] == f"{path}:{form['data' if inside else 'bootstrap']}"
+    if not inside:  # the bootstrap file sorts first: a reader taking the first CSV would misread the zip
+        assert form["bootstrap"] in names and sorted(n for n in names if n.endswith(".csv"))[0] == form["bootstrap"]
+    assert survey.replicates.shape == (len(survey.data), 12) and len(survey.data) >= 1200
+    assert survey.weight.sum() == pytest.approx(STANDIN_POPULATION, rel=1e-6)  # implied decimals read right
+    assert survey.replicates.sum(axis=0).mean() == pytest.approx(STANDIN_POPULATION, rel=0.05)
+    assert survey.data["province"].nunique() == 10 and survey.data["age_group"].nunique() == 4
+    assert 0.2 < np.average(survey.data["never_online_gov"], weights=survey.weight) < 0.8
+
+
+def test_standin_is_reproducible_and_unlike_the_demo(tmp_path):
+    a = gen.write_standin_pumf(tmp_path / "a.zip", "cius_2020", bootstrap_inside=True, seed=5, respondents=800)
+    b = gen.write_standin_pumf(tmp_path / "b.zip", "cius_2020", bootstrap_inside=True, seed=5, respondents=800)
+    c = gen.write_standin_pumf(tmp_path / "c.zip", "cius_2020", bootstrap_inside=True, seed=6, respondents=800)
+    assert a.read_bytes() == b.read_bytes() != c.read_bytes()
+    standin = read_pumf(a, cycle="cius_2020")
+    demo = read_pumf(datasets.path("demo_cius_pumf"))
+    rates = [np.nanmean(s.data["low_digital_skills"]) for s in (standin, demo)]
+    assert abs(rates[0] - rates[1]) > 0.05  # other coefficients: a value only the stand-in has
+    assert set(standin.data.columns) == set(demo.data.columns)
+
+
+def test_standin_unknown_cycle(tmp_path):
+    from playbook.errors import PlaybookError
+
+    with pytest.raises(PlaybookError, match="no stand-in layout for cycle 'cius_1999'"):
+        gen.write_standin_pumf(tmp_path / "x.zip", "cius_1999", bootstrap_inside=True, seed=1)
