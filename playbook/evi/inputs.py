@@ -254,7 +254,7 @@ def read_inputs(spec: SpecLike = None, *, profile=None, area_file=None, manifest
             synthetic = synthetic or source.synthetic
     out = extract
     for source, columns in groups.values():
-        out = out.merge(area_values(source, columns, spec), on="DGUID", how="left", validate="one_to_one")
+        out = out.merge(area_values(source, columns, spec, m), on="DGUID", how="left", validate="one_to_one")
     for column in wanted:
         if column not in out.columns:
             out[column] = np.nan  # no input: the indicator is left out by analysis_spec
@@ -264,14 +264,30 @@ def read_inputs(spec: SpecLike = None, *, profile=None, area_file=None, manifest
     return out
 
 
-def area_values(source, columns: list[str], spec: SpecLike) -> pd.DataFrame:
+def broadband_values(source, columns: list[str], manifest=None) -> pd.DataFrame:
+    """``DGUID`` and the broadband columns at the CSD and DA levels from the manifest's broadband
+    files (:func:`playbook.sources.broadband.read_broadband`, weighted by dwellings, the nearest to the
+    indicator's households that both layouts count); DA -> CSD links from the analysis's geographic attribute file."""
+    from playbook.geo.hierarchy import read_hierarchy
+    from playbook.sources.broadband import read_broadband
+
+    hierarchy = read_hierarchy(geo_attributes(manifest))
+    da_csd = hierarchy.loc[hierarchy["level"] == "Dissemination area", ["dauid", "csduid"]].dropna()
+    frames = []
+    for level in ("csd", "da"):
+        try:
+            frames.append(read_broadband(source.reader_arg(), level=level, da_csd=da_csd, weight="dwellings"))
+        except PlaybookError as exc:
+            if level == "csd" or "pseudo-household" not in str(exc).lower():
+                raise  # a CRTC table alone has no DAs: only then is a level skipped
+    values = pd.concat(frames, ignore_index=True)
+    return values[["DGUID", *[c for c in columns if c in values.columns]]]
+
+
+def area_values(source, columns: list[str], spec: SpecLike, manifest=None) -> pd.DataFrame:
     """``DGUID`` and ``columns`` from one area input: a registry name/path (area file) or a manifest input."""
     if hasattr(source, "paths") and source.key == "broadband":
-        from playbook.sources.broadband import read_broadband
-
-        frames = [read_broadband(source.reader_arg(), level=level) for level in ("csd", "da")]
-        values = pd.concat(frames, ignore_index=True)
-        return values[["DGUID", *[c for c in columns if c in values.columns]]]
+        return broadband_values(source, columns, manifest)
     path = source.path if hasattr(source, "paths") else Path(source)
     area = pd.read_csv(path, dtype={"DGUID": "string"}, usecols=lambda c: c == "DGUID" or c in columns)
     missing = [c for c in columns if c not in area.columns]

@@ -172,7 +172,7 @@ def read_panel(spec: SpecLike = None, *, profile_2016=None, profile=None, area_f
     long = long_table({2016: read_year(spec, profile_2016, 2016), 2021: read_year(spec, profile, 2021)})
     code = long.loc[long["year"] == 2021, ["DGUID", "unit"]]
     for source, columns in sources:
-        area = area_values(source, columns, spec)
+        area = area_values(source, columns, spec, manifest)
         area = area.merge(code, on="DGUID", how="inner").drop(columns="DGUID")
         long = long.merge(area, on="unit", how="left", validate="many_to_one")
     for column in area_columns(spec):

@@ -100,3 +100,22 @@ def test_evi_results_on_a_csd_only_analysis(own_files, tmp_path):
     csd = pd.read_csv(tmp_path / "out" / "evi_csd.csv", encoding="utf-8-sig")
     assert "Indice de cybervulnérabilité" in csd.columns or any("ICV" in c or "cybervuln" in c for c in csd.columns)
     assert not csd.iloc[:, 1].astype(str).str.contains("(démo)", regex=False).any()
+
+
+@pytest.mark.parametrize("files", [("phh", "speeds"), ("crtc",), ("phh", "speeds", "crtc")])
+def test_broadband_files_supply_the_broadband_indicator(own_files, tmp_path, files):
+    from playbook.demo.broadband import write_standin
+    from playbook.geo.hierarchy import read_hierarchy
+
+    hierarchy = read_hierarchy(datasets.path("demo_geo_attributes_2021"))
+    das = hierarchy[hierarchy["level"] == "Dissemination area"].assign(population=lambda d: d["population"].fillna(0))
+    written = write_standin(tmp_path / "bb", das[["DGUID", "population", "csduid"]])
+    m = own_files(broadband=[str(written[k]) for k in files])
+    spec = evi.analysis_spec(None, m)
+    assert "no_broadband_50_10" not in evi.left_out(None, m)
+    data = evi.indicator_data(evi.read_inputs(spec, manifest=m), spec)
+    csd_values = data.loc[data["GEO_LEVEL"] == "Census subdivision", "no_broadband_50_10"]
+    assert csd_values.notna().sum() > 0 and csd_values.max() <= 100
+    da_values = data.loc[data["GEO_LEVEL"] == "Dissemination area", "no_broadband_50_10"]
+    assert (da_values.notna().sum() > 0) == ("phh" in files)  # a CRTC table alone has no DAs
+    assert evi.source_line("en", manifest=m, spec=spec).count("your file") == 2  # census + broadband
