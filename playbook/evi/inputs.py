@@ -86,6 +86,8 @@ def framework_table(spec: SpecLike = None, lang: str | None = None) -> pd.DataFr
 PROFILE = "demo_census_profile_2021"
 AREA_FILE = "demo_area_internet_2021"
 #: Geography levels the notebooks build the index for, as written in GEO_LEVEL.
+#: Bootstrap replicates behind the small-area standard errors of survey outcomes used as indicators.
+SAE_REPLICATES = 50
 LEVELS = {
     "da": "Dissemination area",
     "csd": "Census subdivision",
@@ -129,7 +131,36 @@ def area_sources(manifest=None, spec: SpecLike = None) -> dict[str, Any]:
     broadband = None if fallback else m.input("broadband")
     if broadband is not None:
         out.update({c: broadband for c in wanted if c.startswith("pct_no_broadband_") and c not in out})
+    pumf = None if fallback else m.input("survey.pumf")
+    if pumf is not None:  # modelled: the survey's outcomes carried to small areas by their census make-up
+        from playbook.sources.survey import load_spec
+
+        measured = set(load_spec(m.cycle).get("outcomes") or {})
+        out.update({c: pumf for c in wanted if c.startswith("pct_") and c[4:] in measured and c not in out})
     return out
+
+
+def survey_values(source, columns: list[str], manifest=None) -> pd.DataFrame:
+    """``DGUID``, the survey's outcomes as percentages and their standard errors (``<column>_se``) at
+    the CSD and DA levels the census files hold: small-area estimates (the model-based method of
+    :func:`playbook.groups.sae.area_indicators`) from the manifest's survey and census files."""
+    from playbook.geo.hierarchy import read_hierarchy
+    from playbook.groups.composition import census_extract
+    from playbook.groups.sae import area_indicators
+    from playbook.sources.survey import read_pumf
+
+    m = analysis_manifest(manifest)
+    bootstrap = m.input("survey.bootstrap")
+    survey = read_pumf(source.path, cycle=m.cycle, bootstrap=None if bootstrap is None else bootstrap.path)
+    hierarchy = read_hierarchy(geo_attributes(m))
+    profiles = list(m.require("census.profile").paths)
+    extract = census_extract(profiles)  # the characteristics the small-area model needs
+    present = levels(extract)
+    outcomes = [c[4:] for c in columns]
+    frames = [area_indicators(survey, extract, level=lv, outcomes=outcomes, hierarchy=hierarchy, n_replicates=SAE_REPLICATES)
+              for lv in present]
+    values = pd.concat(frames, ignore_index=True)
+    return values[["DGUID", *[c for col in columns for c in (col, f"{col}_se") if c in values.columns]]]
 
 
 def analysis_spec(spec: SpecLike = None, manifest=None) -> dict:
@@ -288,6 +319,8 @@ def area_values(source, columns: list[str], spec: SpecLike, manifest=None) -> pd
     """``DGUID`` and ``columns`` from one area input: a registry name/path (area file) or a manifest input."""
     if hasattr(source, "paths") and source.key == "broadband":
         return broadband_values(source, columns, manifest)
+    if hasattr(source, "paths") and source.key == "survey.pumf":
+        return survey_values(source, columns, manifest)
     path = source.path if hasattr(source, "paths") else Path(source)
     area = pd.read_csv(path, dtype={"DGUID": "string"}, usecols=lambda c: c == "DGUID" or c in columns)
     missing = [c for c in columns if c not in area.columns]

@@ -33,8 +33,9 @@ from playbook.evi.inputs import (
 
 
 def provenance(spec, manifest=None, lang: str | None = None) -> pd.DataFrame:
-    """One row per indicator of the analysis: its id, the input it comes from, and whether that
-    input is ``real`` or ``synthetic`` (computed from the manifest, not declared in the spec);
+    """One row per indicator of the analysis: its id, the input it comes from, and whether it is
+    ``real``, ``modelled`` (a survey outcome estimated for small areas) or ``synthetic`` (computed
+    from the manifest, not declared in the spec);
     indicators left out for want of an input are listed as ``absent``."""
     from playbook.evi.inputs import area_sources
 
@@ -44,8 +45,9 @@ def provenance(spec, manifest=None, lang: str | None = None) -> pd.DataFrame:
     rows = []
     for ind, kind, source in indicator_table(spec)[["id", "source_kind", "source"]].itertuples(index=False):
         given = census_input if kind != "area_file" else area.get(source)
+        kind_of = "modelled" if given.key == "survey.pumf" else "real"  # survey outcomes carried to small areas
         rows.append({"indicator": ind, "source": given.source_text(lang),
-                     "provenance": "synthetic" if given.synthetic else "real"})
+                     "provenance": "synthetic" if given.synthetic else kind_of})
     rows += [{"indicator": ind, "source": "", "provenance": "absent"} for ind in left_out(m.spec, m)]
     return pd.DataFrame(rows)
 

@@ -119,3 +119,17 @@ def test_broadband_files_supply_the_broadband_indicator(own_files, tmp_path, fil
     da_values = data.loc[data["GEO_LEVEL"] == "Dissemination area", "no_broadband_50_10"]
     assert (da_values.notna().sum() > 0) == ("phh" in files)  # a CRTC table alone has no DAs
     assert evi.source_line("en", manifest=m, spec=spec).count("your file") == 2  # census + broadband
+
+
+def test_a_survey_supplies_the_internet_indicators_as_modelled_small_area_estimates(own_files, tmp_path):
+    m = own_files(survey={"pumf": str(datasets.path("demo_cius_pumf")), "cycle": "cius_2020_demo"})
+    assert not m.input("survey.pumf").demo  # given by path: the analyst's file
+    assert evi.left_out(None, m) == ["no_broadband_50_10"]  # the survey does not measure broadband
+    spec = evi.analysis_spec(None, m)
+    inputs = evi.read_inputs(spec, manifest=m)
+    csd = inputs[inputs["GEO_LEVEL"] == "Census subdivision"]
+    assert csd["pct_no_home_internet"].between(0, 100).mean() > 0.8
+    assert (csd["pct_no_home_internet_se"] > 0).mean() > 0.8  # the intervals travel with the values
+    table = run.provenance(spec, m, "en").set_index("indicator")["provenance"]
+    assert table["no_home_internet"] == "modelled" and table["seniors_65_plus"] == "real"
+    assert table["no_broadband_50_10"] == "absent"
