@@ -25,7 +25,8 @@ import pandas as pd
 import yaml
 
 from playbook.codes import census_id
-from playbook.errors import PlaybookError
+from playbook.errors import PlaybookError, check_keys
+from playbook.index.spec import check_structure
 from playbook.io import read_yaml
 from playbook.paths import specs_dir
 
@@ -36,22 +37,34 @@ SOURCE_KINDS = ("census", "census_value", "area_file")
 
 def read_spec(spec: str | PathLike | Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The spec as a dict: a path to YAML, a mapping (returned as a copy), or ``None`` for
-    ``specs/evi.yml``."""
+    ``specs/evi.yml``.
+
+    Its keys and YAML types are checked at every level (:func:`playbook.index.spec.check_structure`):
+    a misspelt key (``wieght``, ``sorce``) is refused with a "did you mean", never ignored.
+    """
     if spec is None:
         spec = specs_dir() / "evi.yml"
     if isinstance(spec, Mapping):
-        return copy.deepcopy(dict(spec))
-    if hasattr(spec, "raw") and isinstance(spec.raw, Mapping):  # an engine Spec object that keeps its YAML
+        loaded, path = copy.deepcopy(dict(spec)), None
+    elif hasattr(spec, "raw") and isinstance(spec.raw, Mapping):  # an engine Spec object that keeps its YAML
         return read_spec(spec.raw)
-    path = Path(spec)
-    try:
-        loaded = read_yaml(path)
-    except (OSError, yaml.YAMLError) as exc:
-        raise PlaybookError(f"cannot read the spec: {exc}", path=path, expected="a YAML index spec") from None
+    else:
+        path = Path(spec)
+        try:
+            loaded = read_yaml(path)
+        except yaml.YAMLError as exc:
+            raise PlaybookError(" ".join(f"invalid YAML: {exc}".split()), path=path,
+                                expected="a YAML index spec") from None
+        except UnicodeDecodeError:
+            raise PlaybookError("not UTF-8 text", path=path, expected="a YAML index spec saved as UTF-8") from None
+        except OSError as exc:
+            raise PlaybookError(f"cannot read the spec: {exc.strerror or exc}", path=path,
+                                expected="a YAML index spec") from None
     if not isinstance(loaded, dict) or "dimensions" not in loaded:
         raise PlaybookError(
             "no 'dimensions' list", path=path, field="dimensions", expected="an index spec (see specs/evi.yml)"
         )
+    check_structure(loaded, None if path is None else str(path))
     return loaded
 
 
@@ -62,6 +75,8 @@ def _check_source(source: Any, where: str) -> tuple[str, Any]:
         )
     kind, value = next(iter(source.items()))
     if kind == "census":
+        if isinstance(value, Mapping):
+            check_keys(value, ("numerator", "denominator"), where=f"{where}.source.census")
         if not isinstance(value, Mapping) or set(value) != {"numerator", "denominator"}:
             raise PlaybookError(
                 f"bad census source {value!r}",
@@ -69,18 +84,19 @@ def _check_source(source: Any, where: str) -> tuple[str, Any]:
                 expected="{numerator: [ids], denominator: id}",
             )
         numerator = value["numerator"] if isinstance(value["numerator"], list) else [value["numerator"]]
-        if not numerator or not all(isinstance(i, int) for i in [*numerator, value["denominator"]]):
+        ids = [*numerator, value["denominator"]]
+        if not numerator or not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
             raise PlaybookError(
                 "census ids must be integers",
                 field=f"{where}.source.census",
                 expected="CHARACTERISTIC_IDs such as 340 and 335",
             )
         return kind, {"numerator": numerator, "denominator": value["denominator"]}
-    if kind == "census_value" and not isinstance(value, int):
+    if kind == "census_value" and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
         raise PlaybookError(
             f"bad census_value {value!r}", field=f"{where}.source.census_value", expected="a CHARACTERISTIC_ID"
         )
-    if kind == "area_file" and not isinstance(value, str):
+    if kind == "area_file" and (not isinstance(value, str) or not value):
         raise PlaybookError(
             f"bad area_file column {value!r}", field=f"{where}.source.area_file", expected="a column name"
         )
@@ -92,9 +108,9 @@ def indicator_table(spec: str | PathLike | Mapping[str, Any] | None = None) -> p
     ``source_kind``, ``source`` (normalised), ``unit``, ``synthetic``, and the names/texts as given."""
     raw = read_spec(spec)
     rows = []
-    for d_pos, dim in enumerate(raw.get("dimensions") or []):
+    for where_dim, dim in _lowest_dimensions(raw.get("dimensions") or [], "dimensions"):
         for i_pos, ind in enumerate(dim.get("indicators") or []):
-            where = f"dimensions[{d_pos}].indicators[{i_pos}]"
+            where = f"{where_dim}.indicators[{i_pos}]"
             if "id" not in ind:
                 raise PlaybookError(
                     "an indicator has no id", field=where, expected="id, column, direction, weight, source"
@@ -117,6 +133,18 @@ def indicator_table(spec: str | PathLike | Mapping[str, Any] | None = None) -> p
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _lowest_dimensions(dims: list, prefix: str) -> list[tuple[str, dict]]:
+    """``(where, dimension)`` for every dimension that holds indicators, at any depth, in spec order."""
+    out = []
+    for pos, dim in enumerate(dims):
+        where = f"{prefix}[{pos}]"
+        if "dimensions" in dim:
+            out += _lowest_dimensions(dim["dimensions"] or [], f"{where}.dimensions")
+        else:
+            out.append((where, dim))
+    return out
 
 
 def census_ids(spec: str | PathLike | Mapping[str, Any] | None = None, *, population: bool = True) -> list[int]:

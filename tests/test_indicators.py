@@ -1,10 +1,12 @@
 """playbook.indicators: rates from numerators and denominators, as declared in the spec (each indicator's ``source``)."""
 
+import copy
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from playbook import indicators
 from playbook.errors import PlaybookError
@@ -145,3 +147,72 @@ def test_rate_helper():
     den = pd.Series([4.0, 4.0, 0.0])
     out = indicators.rate(num, den)
     assert out[0] == 50.0 and out[1:].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "hint"),
+    [
+        (lambda s: s.update(dimensionz=[]), "dimensionz", "dimensions"),
+        (lambda s: s["dimensions"][0].update(wieght=2), "dimensions[access].wieght", "weight"),
+        (lambda s: s["dimensions"][1]["indicators"][0].update(sorce={"census_value": 6}),
+         "dimensions[comfort].indicators[0].sorce", "source"),
+        (lambda s: s["dimensions"][0]["indicators"][1].update(synthtic=True),
+         "dimensions[access].indicators[1].synthtic", "synthetic"),
+    ],
+)
+def test_misspelt_keys_are_refused_at_every_level(change, field, hint, tmp_path):
+    spec = copy.deepcopy(SPEC)
+    change(spec)
+    with pytest.raises(PlaybookError, match=f"did you mean '{hint}'") as err:
+        indicators.read_spec(spec)
+    assert err.value.field == field
+    path = tmp_path / "spec.yml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    with pytest.raises(PlaybookError) as err:
+        indicators.census_ids(path)
+    assert err.value.path == str(path) and err.value.field == field
+
+
+def test_a_misspelt_census_source_key_gets_a_suggestion():
+    spec = copy.deepcopy(SPEC)
+    spec["dimensions"][0]["indicators"][0]["source"] = {"census": {"numerator": [340], "denominater": 335}}
+    with pytest.raises(PlaybookError, match="unknown key 'denominater'; did you mean 'denominator'") as err:
+        indicators.indicator_table(spec)
+    assert err.value.field.endswith("source.census.denominater")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ({"census_value": True}, "a CHARACTERISTIC_ID"),
+        ({"census_value": -6}, "a CHARACTERISTIC_ID"),
+        ({"census": {"numerator": [340], "denominator": 0}}, "CHARACTERISTIC_IDs"),
+        ({"area_file": ""}, "a column name"),
+        ("census", "one key among"),
+    ],
+)
+def test_more_bad_sources(source, expected):
+    spec = {"unit_id": "DGUID", "dimensions": [{"id": "a", "indicators": [{"id": "bad", "source": source}]}]}
+    with pytest.raises(PlaybookError, match=expected):
+        indicators.indicator_table(spec)
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [("dimensions: [\n", "invalid YAML"), ("dimensions: access\n", "not a list"), ("- 1\n", "no 'dimensions' list")],
+)
+def test_bad_yaml_is_one_error(tmp_path, content, says):
+    path = tmp_path / "spec.yml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(PlaybookError, match=says) as err:
+        indicators.read_spec(path)
+    assert err.value.path == str(path) and "\n" not in str(err.value)
+
+
+def test_indicators_of_nested_dimensions_are_all_listed():
+    spec = copy.deepcopy(SPEC)
+    spec["dimensions"] = [{"id": "top", "dimensions": spec["dimensions"]}]
+    table = indicators.indicator_table(spec)
+    assert table["id"].tolist() == ["low_income", "remoteness", "seniors_75_plus", "no_home_internet"]
+    assert table["dimension"].tolist() == ["access", "access", "comfort", "comfort"]
+    assert indicators.census_ids(spec) == indicators.census_ids(SPEC)

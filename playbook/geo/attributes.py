@@ -6,7 +6,14 @@ division (``CDUID_DRIDU``), census subdivision (``CSDUID_SDRIDU``), the Statisti
 Classification (``SACTYPE_CSSGENRE``, ``SACCODE_CSSCODE``), CMA/CA (``CMAUID_RMRIDU``,
 ``CMATYPE_RMRGENRE``), dissemination area (``DAUID_ADIDU``) and the block's 2021 population
 (``DBPOP2021_IDPOP2021``). Column names are English_French abbreviations; the text is Latin-1 /
-Windows-1252. Layout: Statistics Canada, *Geographic Attribute File, Reference Guide*, 92-151-G2021001.
+Windows-1252 as published. Layout: Statistics Canada, *Geographic Attribute File, Reference Guide*,
+92-151-G2021001.
+
+The encoding is found from the bytes, not assumed (:mod:`playbook.sources.census.text`): a file
+re-saved as UTF-8, with or without a byte-order mark, reads "Montréal", never "MontrÃ©al"; a sample
+spread through the file (the head of a zip member) decides, and a file whose sample is pure ASCII is
+read as UTF-8 and read again as Windows-1252 if a later row is not UTF-8. UTF-16 is refused with a
+clear message; ``encoding=`` declares the encoding instead.
 
 :func:`read_units` streams the file with PyArrow (memory does not grow with the file) and reduces it
 to one row per dissemination area (or per census subdivision when a file has no DA codes, as the
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from os import PathLike
@@ -28,10 +36,19 @@ import pyarrow.csv as pacsv
 
 from playbook.errors import PlaybookError
 from playbook.io import require_columns
+from playbook.sources.census import text as text_encoding
 
-#: Encoding used to read and write (Windows-1252 is Latin-1 plus a few typographic characters
-#: such as the apostrophe in "Sambaa K’e").
-ENCODING = "cp1252"
+
+class OfficialEncoding(str):
+    """The encoding of the official file (a ``str``: the demo writer writes with it). Given to
+    :func:`read_units` — as :func:`playbook.geo.hierarchy.read_hierarchy` does when no encoding is
+    declared — it means "detect, the official encoding being what a non-UTF-8 file is read as", so that
+    a file re-saved as UTF-8 is not read as Windows-1252. Any other string declares the encoding."""
+
+
+#: Encoding of the official file, used to write the demo (Windows-1252 is Latin-1 plus a few typographic
+#: characters such as the apostrophe in "Sambaa K’e"); as a reader's argument: detect (see above).
+ENCODING = OfficialEncoding("cp1252")
 
 #: The columns of the official 2021 file, in order.
 COLUMNS_2021 = [
@@ -158,8 +175,12 @@ def _open_text(path: Path) -> Iterator[io.BufferedIOBase]:
                 raise PlaybookError(
                     f"the zip holds {len(members)} CSV files", path=path, expected="exactly one .csv member"
                 )
-            with archive.open(members[0]) as fh:
-                yield fh
+            try:
+                with archive.open(members[0]) as fh:
+                    yield fh
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged member, found while reading
+                raise PlaybookError(f"cannot decompress {members[0]}: {exc}", path=path,
+                                    expected="an intact zip (download it again)") from None
     else:
         try:
             with open(path, "rb") as fh:
@@ -168,12 +189,37 @@ def _open_text(path: Path) -> Iterator[io.BufferedIOBase]:
             raise PlaybookError(f"cannot read the file: {exc.strerror}", path=path) from None
 
 
+def _encoding(path: Path, declared: str | None) -> str:
+    """The file's encoding: ``declared`` (checked) or detected from a sample (see the module)."""
+    chosen = text_encoding.declared(None if declared is None or type(declared) is OfficialEncoding else declared)
+    with _open_text(path) as stream:
+        head = stream.read(4096)
+        if not head.strip():
+            raise PlaybookError("the file is empty", path=path, row=1, expected="a header row")
+        if chosen is not None:
+            if chosen == "utf-8":
+                text_encoding.refuse_bom(head, path)
+            return chosen
+        if isinstance(stream, zipfile.ZipExtFile):
+            data = (head + stream.read(max(0, text_encoding.ZIP_HEAD - len(head))))[:text_encoding.ZIP_HEAD]
+            return text_encoding.detect(head, [(data, True, len(data) < text_encoding.ZIP_HEAD)], path)
+
+        def read_at(offset: int, n: int) -> bytes:
+            stream.seek(offset)
+            return stream.read(n)
+
+        return text_encoding.detect(head, text_encoding.sample_file(read_at, stream.seek(0, 2)), path)
+
+
 def _header(stream: io.BufferedIOBase, path: Path, encoding: str) -> list[str]:
     line = stream.readline()
     try:
         text = line.decode(encoding).lstrip("\ufeff").strip()
     except UnicodeDecodeError:
         raise PlaybookError("the header is not text", path=path, row=1, expected=f"{encoding} text") from None
+    if not text:
+        raise PlaybookError("the first line is empty", path=path, row=1, expected="the header of the 2021 "
+                            "Geographic Attribute File (92-151-X)")
     header = [h.strip().strip('"') for h in text.split(",")]
     require_columns(header, REQUIRED, path=path, expected="the header of the 2021 Geographic Attribute File (92-151-X)")
     return header
@@ -206,64 +252,94 @@ def _check(batch: pd.DataFrame, first_row: int, path: Path) -> None:
             )
 
 
-def read_units(path: str | PathLike, *, encoding: str = ENCODING, block_size: int = 1 << 22) -> pd.DataFrame:
+class _NotThisEncoding(Exception):
+    """The file is not text in the encoding tried (an undecided file read as UTF-8 first)."""
+
+
+def read_units(path: str | PathLike, *, encoding: str | None = None, block_size: int = 1 << 22) -> pd.DataFrame:
     """Stream the attribute file into one row per dissemination area (or per CSD where the file has
     no DA codes): ``pruid, cduid, csduid, dauid, sac_type, cmauid, cma_type, population`` and the
-    optional name/flag columns present. Raises :class:`PlaybookError` on a bad file."""
+    optional name/flag columns present. ``encoding`` declares the file's encoding (default, or
+    :data:`ENCODING`: detected from its bytes). Raises :class:`PlaybookError` on a bad file."""
     path = Path(path)
-    bad_rows: list = []
+    if not path.is_file():
+        raise PlaybookError("file not found" if not path.exists() else "not a file", path=path,
+                            expected="2021_92-151_X.zip or 2021_92-151_X.csv")
+    found = _encoding(path, encoding)
+    if found != text_encoding.UNDECIDED:
+        return _read(path, found, block_size, strict=True)
+    try:  # a pure-ASCII sample: UTF-8 unless a later row says otherwise
+        return _read(path, "utf-8", block_size, strict=False)
+    except _NotThisEncoding:
+        return _read(path, text_encoding.FALLBACK, block_size, strict=True)
 
-    def on_bad_row(row) -> str:
-        bad_rows.append(row)
-        return "skip"
 
+def _read(path: Path, encoding: str, block_size: int, *, strict: bool) -> pd.DataFrame:
+    """Read in ``encoding``; ``strict=False``: raise :class:`_NotThisEncoding` where the text is not in it."""
+    if encoding == text_encoding.FALLBACK:
+        try:
+            return _read(path, _CP1252_STRICT, block_size, strict=False)
+        except _NotThisEncoding:  # one of the five bytes Windows-1252 leaves undefined: Latin-1, as published
+            return _read(path, "latin-1", block_size, strict=True)
+    codec = text_encoding.FALLBACK if encoding == _CP1252_STRICT else encoding
     parts = []
     with _open_text(path) as stream:
-        header = _header(stream, path, encoding)
+        header = _header(stream, path, codec)
         present = {**REQUIRED, **{k: v for k, v in OPTIONAL.items() if k in header}}
-        if not stream.peek(1):  # only the header
+        if not stream.peek(1).strip():  # only the header
             raise PlaybookError("the file has no rows", path=path, row=2, expected="one row per dissemination block")
-        reader = pacsv.open_csv(
-            stream,
-            read_options=pacsv.ReadOptions(
-                column_names=header, encoding=encoding, block_size=block_size, use_threads=False
-            ),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=on_bad_row),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=list(present),
-                column_types={c: pa.string() for c in present},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
         row = 2
         try:
+            reader = pacsv.open_csv(
+                stream,
+                read_options=pacsv.ReadOptions(
+                    column_names=header, encoding=codec, block_size=block_size, use_threads=False
+                ),
+                parse_options=pacsv.ParseOptions(newlines_in_values=False),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=list(present),
+                    column_types={c: pa.string() for c in present},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
             for batch in reader:
-                if bad_rows:
-                    break
                 frame = batch.to_pandas().rename(columns=present)
                 frame = frame.apply(lambda s: s.str.strip())
                 _check(frame, row, path)
                 row += len(frame)
                 parts.append(_reduce(frame, path))
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            raise PlaybookError(
-                f"cannot parse the file: {str(exc).splitlines()[0]}",
-                path=path,
-                expected="a comma-separated 2021_92-151_X.csv",
-            ) from None
-    if bad_rows:
-        bad = bad_rows[0]
-        # PyArrow counts lines after the header, which was read first: add one for the file's line number.
-        raise PlaybookError(
-            f"row has {bad.actual_columns} fields",
-            path=path,
-            row=None if bad.number is None else bad.number + 1,
-            expected=f"{bad.expected_columns} fields",
-        )
+        except UnicodeDecodeError as exc:
+            if not strict:
+                raise _NotThisEncoding from None
+            raise PlaybookError(f"bytes {exc.object[exc.start:exc.start + 4]!r} are not {codec} text", path=path,
+                                row=row, expected=text_encoding.HINT) from None
+        except pa.ArrowInvalid as exc:
+            raise _parse_error(str(exc).splitlines()[0], path, row, strict) from None
     if not parts:
         raise PlaybookError("the file has no rows", path=path, row=2, expected="one row per dissemination block")
     return _reduce(pd.concat(parts, ignore_index=True), path)
+
+
+#: Windows-1252 without the Latin-1 fallback (PyArrow decodes through Python's strict codec).
+_CP1252_STRICT = "cp1252 (strict)"
+
+
+def _parse_error(message: str, path: Path, row: int, strict: bool) -> Exception:
+    """The error for a PyArrow parse failure in the batch starting at file line ``row``."""
+    found = text_encoding.row_error(message)
+    if found is not None:
+        # PyArrow counts lines after the header, which was read first: add one for the file's line number.
+        number, expected, actual = found
+        return PlaybookError(f"row has {actual} fields" + (" (a quote left open?)" if actual < expected else ""),
+                             path=path, row=None if number is None else number + 1, expected=f"{expected} fields")
+    if "UTF8" in message or "UTF-8" in message:
+        if not strict:
+            return _NotThisEncoding()
+        return PlaybookError(f"a value is not UTF-8 text, in the rows from {row} ({message})", path=path,
+                             expected="one encoding for the whole file (" + text_encoding.HINT + ")")
+    return PlaybookError(f"cannot parse the file: {message}", path=path, row=row,
+                         expected="a comma-separated 2021_92-151_X.csv")
 
 
 def _reduce(frame: pd.DataFrame, path: Path) -> pd.DataFrame:

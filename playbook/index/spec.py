@@ -6,8 +6,12 @@ coverage, and the dimensions with their indicators (column, direction, weight). 
 names, missing columns, non-numeric indicators, duplicate unit ids and all-zero weights raise one
 :class:`~playbook.errors.PlaybookError` each, naming the file and key.
 
-Keys that the engine does not use (``name``, ``source``, ``unit``, ``description``...) are kept in
-:attr:`Spec.raw` and ignored, so an indicator spec can carry its own metadata.
+Every key is checked at every level (the top, each dimension at any depth, each indicator, each method
+block, ``screen`` and ``uncertainty``): a key the engine does not know is refused with a "did you mean"
+(``wieght`` -> ``weight``, ``normalize`` -> ``normalise``), so a misspelt key never builds a different
+index in silence. Documentation keys (:data:`DOC_KEYS`: ``name``, ``description``, ``source``, ``unit``,
+``rationale``, ``definition``, ``synthetic``, ``notes``) may be added anywhere; the engine keeps them in
+:attr:`Spec.raw` and ignores them, so an indicator spec can carry its own metadata.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from playbook.errors import PlaybookError
+from playbook.errors import PlaybookError, check_keys
 from playbook.io import read_yaml
 
 IMPUTE_METHODS = ("none", "mean", "median", "group_mean", "group_median")
@@ -34,6 +38,24 @@ WEIGHT_METHODS = ("expert", "equal", "pca", "optimised")
 AGGREGATE_METHODS = ("arithmetic", "geometric", "harmonic", "minimum", "copeland", "generalised")
 #: Screening of units before the build (COINr's ``Screen``): off unless the spec has a ``screen`` block.
 SCREEN_KEYS = ("min_availability", "min_nonzero", "max_imputed", "include", "exclude")
+#: Keys that document a spec, a dimension or an indicator: kept in :attr:`Spec.raw`, ignored by the engine
+#: (``source`` and ``synthetic`` are read by :mod:`playbook.indicators`, the texts by the data dictionary).
+DOC_KEYS = ("name", "description", "notes", "source", "unit", "rationale", "definition", "synthetic")
+#: The keys each level of a spec may hold (besides :data:`DOC_KEYS`).
+TOP_KEYS = ("id", "unit_id", "population", "impute", "treat", "normalise", "weights", "aggregate", "screen",
+            "min_coverage", "rescale", "dimensions", "uncertainty")
+DIMENSION_KEYS = ("id", "weight", "indicators", "dimensions")
+INDICATOR_KEYS = ("id", "column", "direction", "weight", "goalposts", "target", "denominator", "scale")
+#: The parameters of each method block (any of its methods), ``method`` included.
+BLOCK_KEYS = {
+    "impute": ("method", "by"),
+    "treat": ("method", "winmax", "skew", "kurtosis", "fallback"),
+    "normalise": ("method", "range", "mean", "sd", "goalposts", "reference", "type", "scale", "target", "cap_max"),
+    "weights": ("method",),
+    "aggregate": ("method", "p"),
+}
+#: The keys of the ``uncertainty`` block (see :mod:`playbook.index.uncertainty`).
+UNCERTAINTY_KEYS = ("normalise", "aggregate", "weights", "impute", "remove_indicator", "range", "parameters")
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "impute": {"method": "none"},
@@ -236,6 +258,96 @@ def _fail(message: str, source: str | None, key: str, expected: str | None = Non
     return PlaybookError(message, path=source or "<spec>", field=key, expected=expected)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_structure(raw: Any, source: str | None = None) -> None:
+    """Refuse unknown keys and wrong YAML types at every level of a parsed spec, before anything is built.
+
+    The top level, each method block, ``screen``, ``uncertainty``, every dimension at any depth and every
+    indicator: an unknown key raises one :class:`~playbook.errors.PlaybookError` with a "did you mean"
+    (:func:`playbook.errors.check_keys`); a mapping where a list is expected (or the reverse) names its key.
+    :func:`load_spec` calls it, and so does :func:`playbook.indicators.read_spec`.
+    """
+    where = source or "<spec>"
+    if not isinstance(raw, dict):
+        raise _fail(f"the spec is a {type(raw).__name__}, not a mapping", source, "<top>",
+                    "keys id, unit_id, dimensions, ...")
+    check_keys(raw, TOP_KEYS + DOC_KEYS, path=where)
+    for key in ("id", "unit_id", "population"):
+        value = raw.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, str | int) or value == ""):
+            raise _fail(f"{key} is {value!r}", source, key, "a name (text)")
+    if "name" in raw and raw["name"] is not None and not isinstance(raw["name"], str | dict):
+        raise _fail(f"name is a {type(raw['name']).__name__}", source, "name", "a text, or {en: ..., fr: ...}")
+    if "rescale" in raw and not isinstance(raw["rescale"], bool):
+        raise _fail(f"rescale is {raw['rescale']!r}", source, "rescale", "true or false")
+    for key, allowed in BLOCK_KEYS.items():
+        block = raw.get(key)
+        if isinstance(block, dict):
+            check_keys(block, allowed, path=where, where=key)
+        elif block is not None and not isinstance(block, str) and not callable(block):
+            raise _fail(f"{key} is a {type(block).__name__}", source, key,
+                        f"a method name or a mapping such as {{method: {METHODS[key][0]}}}")
+    for key, allowed in (("screen", SCREEN_KEYS), ("uncertainty", UNCERTAINTY_KEYS)):
+        block = raw.get(key)
+        if block is None or block == {}:
+            continue
+        if not isinstance(block, dict):
+            raise _fail(f"the {key} block is a {type(block).__name__}, not a mapping", source, key,
+                        "e.g. {min_availability: 0.66}" if key == "screen" else "e.g. {normalise: [minmax, rank]}")
+        check_keys(block, allowed, path=where, where=key)
+    _check_uncertainty_types(raw.get("uncertainty") or {}, source)
+    _structure_of_dimensions(raw.get("dimensions"), source, "dimensions")
+
+
+def _check_uncertainty_types(block: dict, source: str | None) -> None:
+    for key in ("normalise", "aggregate", "impute"):
+        if key in block and block[key] is not None and not isinstance(block[key], list):
+            raise _fail(f"uncertainty.{key} is a {type(block[key]).__name__}", source, f"uncertainty.{key}",
+                        f"a list of methods, e.g. [{METHODS[key][0]}, {METHODS[key][1]}]")
+    if "weights" in block and not (_is_number(block["weights"]) and 0 <= block["weights"] < 1):
+        raise _fail(f"uncertainty.weights is {block['weights']!r}", source, "uncertainty.weights",
+                    "a share in [0, 1), e.g. 0.25")
+    if "remove_indicator" in block and not isinstance(block["remove_indicator"], bool):
+        raise _fail(f"remove_indicator is {block['remove_indicator']!r}", source, "uncertainty.remove_indicator",
+                    "true or false")
+    rng = block.get("range")
+    if rng is not None and not (isinstance(rng, list) and len(rng) == 2 and all(map(_is_number, rng)) and rng[0] < rng[1]):
+        raise _fail(f"range {rng!r} is not [low, high]", source, "uncertainty.range", "two numbers, low < high")
+    if block.get("parameters") is not None and not isinstance(block["parameters"], dict):
+        raise _fail(f"uncertainty.parameters is a {type(block['parameters']).__name__}", source,
+                    "uncertainty.parameters", "PATH: [alternatives] or PATH: {range: [low, high]}")
+
+
+def _structure_of_dimensions(entries: Any, source: str | None, prefix: str) -> None:
+    where = source or "<spec>"
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise _fail(f"{prefix} is a {type(entries).__name__}, not a list", source, prefix,
+                    "a list of dimensions, each with an id and indicators")
+    for p, dim in enumerate(entries):
+        key = f"{prefix}[{dim.get('id', p) if isinstance(dim, dict) else p}]"
+        if not isinstance(dim, dict):
+            raise _fail(f"a dimension is a {type(dim).__name__}", source, key, "{id: ..., indicators: [...]}")
+        check_keys(dim, DIMENSION_KEYS + DOC_KEYS, path=where, where=key)
+        if "dimensions" in dim:
+            _structure_of_dimensions(dim["dimensions"], source, f"{key}.dimensions")
+        inds = dim.get("indicators")
+        if inds is None:
+            continue
+        if not isinstance(inds, list):
+            raise _fail(f"indicators is a {type(inds).__name__}, not a list", source, f"{key}.indicators",
+                        "a list of indicators, each {id: ..., column: ...}")
+        for j, ind in enumerate(inds):
+            if not isinstance(ind, dict):
+                raise _fail(f"an indicator is a {type(ind).__name__}", source, f"{key}.indicators[{j}]",
+                            "{id: ..., column: ...}")
+            check_keys(ind, INDICATOR_KEYS + DOC_KEYS, path=where, where=f"{key}.indicators[{j}]")
+
+
 def _method_block(raw: dict, key: str, source: str | None) -> dict:
     value = raw.get(key, DEFAULTS[key]["method"])
     if isinstance(value, str):
@@ -249,12 +361,41 @@ def _method_block(raw: dict, key: str, source: str | None) -> dict:
         block.setdefault("range", [0, 100])
     if callable(block["method"]):
         return block
-    if block["method"] not in METHODS[key]:
+    if not isinstance(block["method"], str) or block["method"] not in METHODS[key]:
         raise _fail(f"unknown method '{block['method']}'", source, f"{key}.method", " | ".join(METHODS[key]))
+    _block_parameters(block, key, source)
     return block
 
 
+def _block_parameters(block: dict, key: str, source: str | None) -> None:
+    """The types of a method block's parameters (their meaning is checked by :func:`_check_methods`)."""
+    if key == "treat":
+        winmax = block["winmax"]
+        if not _is_number(winmax) or winmax < 0 or float(winmax) != int(winmax):
+            raise _fail(f"winmax {winmax!r} is not a whole number >= 0", source, "treat.winmax", "e.g. 5")
+        for name in ("skew", "kurtosis"):
+            _number(block[name], source, f"treat.{name}", minimum=0)
+    for name in ("mean", "sd", "scale", "target", "p"):
+        if name in block:
+            _number(block[name], source, f"{key}.{name}")
+    if key == "normalise" and "sd" in block and float(block["sd"]) <= 0:
+        raise _fail(f"sd {block['sd']} is not positive", source, "normalise.sd", "a number > 0")
+    for name in ("range", "goalposts"):
+        if name in block:
+            pair = block[name]
+            if not isinstance(pair, list | tuple) or len(pair) != 2:
+                raise _fail(f"{name} {pair!r} is not two numbers", source, f"{key}.{name}", "[low, high]")
+            for value in pair:
+                _number(value, source, f"{key}.{name}")
+    if key == "impute" and "by" in block and (not isinstance(block["by"], str) or not block["by"]):
+        raise _fail(f"by {block['by']!r} is not a column name", source, "impute.by", "a column name")
+    if key == "normalise" and "reference" in block and not isinstance(block["reference"], str | int):
+        raise _fail(f"reference {block['reference']!r} is not a unit id", source, "normalise.reference", "a unit id")
+
+
 def _number(value: Any, source: str | None, key: str, *, minimum: float | None = None) -> float:
+    if isinstance(value, bool):  # YAML's true/false are not numbers (float(True) would be 1.0)
+        raise _fail(f"{value!r} is not a number", source, key, "a number")
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -282,7 +423,7 @@ def _indicator(raw: Any, source: str | None, key: str) -> Indicator:
         raise _fail("an indicator must be a mapping with an 'id'", source, key, "{id: ..., column: ...}")
     _safe_id(raw["id"], source, key)
     direction = raw.get("direction", 1)
-    if direction not in (1, -1):
+    if isinstance(direction, bool) or direction not in (1, -1):
         raise _fail(f"direction {direction!r} is not 1 or -1", source, f"{key}.direction",
                     "1 (higher = more vulnerable) or -1")
     goalposts = raw.get("goalposts")
@@ -417,9 +558,7 @@ def _check_new_methods(spec: Spec, source: str | None) -> None:
     if screen:
         if not isinstance(screen, dict):
             raise _fail("the screen block is not a mapping", source, "screen", "e.g. {min_availability: 0.66}")
-        for key in screen:
-            if key not in SCREEN_KEYS:
-                raise _fail(f"unknown key '{key}'", source, f"screen.{key}", " | ".join(SCREEN_KEYS))
+        check_keys(screen, SCREEN_KEYS, path=source or "<spec>", where="screen")
         for key in ("min_availability", "min_nonzero", "max_imputed"):
             if key in screen and not 0 <= _number(screen[key], source, f"screen.{key}") <= 1:
                 raise _fail(f"{screen[key]} is not a share", source, f"screen.{key}", "a number in [0, 1]")
@@ -440,11 +579,15 @@ def load_spec(spec: str | PathLike | dict | Spec, *, source: str | None = None) 
         try:
             raw = read_yaml(path)
         except yaml.YAMLError as exc:
-            raise PlaybookError(f"invalid YAML: {exc}".replace("\n", " "), path=path) from None
+            raise PlaybookError(" ".join(f"invalid YAML: {exc}".split()), path=path) from None
+        except UnicodeDecodeError as exc:
+            raise PlaybookError(f"not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})",
+                                path=path, expected="a YAML spec saved as UTF-8") from None
+        except OSError as exc:
+            raise PlaybookError(f"cannot read the spec: {exc.strerror}", path=path) from None
     else:
         raw = copy.deepcopy(spec)
-    if not isinstance(raw, dict):
-        raise _fail("the spec is not a mapping", source, "<top>", "keys id, unit_id, dimensions, ...")
+    check_structure(raw, source)
     for key in ("id", "unit_id"):
         if key not in raw:
             raise _fail(f"missing key '{key}'", source, key, "see the appendix 'Index specification'")
@@ -472,14 +615,72 @@ def load_spec(spec: str | PathLike | dict | Spec, *, source: str | None = None) 
     return result
 
 
-def read_data(data: str | PathLike | pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, str]:
-    """The data as a DataFrame (read from CSV if a path) and a label naming it in errors."""
+def read_data(data: str | PathLike | pd.DataFrame, spec: Spec, *, encoding: str | None = None) -> tuple[pd.DataFrame, str]:
+    """The data as a DataFrame (read from CSV if a path) and a label naming it in errors.
+
+    A CSV is read as UTF-8 or Windows-1252, found from its bytes (or ``encoding``, declared; see
+    :mod:`playbook.sources.census.text`); UTF-16 is refused. Every row must have the header's number
+    of fields and its quotes closed on the same line: a row with extra fields, a short row or an
+    unterminated quote (which would swallow the rows after it) is an error naming its line, never a
+    row lost in silence. An empty file or a header without rows is refused too.
+    """
+    from playbook.sources.census import text as text_encoding
+
     if isinstance(data, pd.DataFrame):
         return data, "<data>"
     path = Path(data)
     if not path.is_file():
         raise PlaybookError("data file not found", path=path, expected="a CSV file with one row per unit")
-    return pd.read_csv(path, dtype={spec.unit_id: str}, keep_default_na=True, low_memory=False), str(path)
+    expected = "a CSV file with a header and one row per unit"
+    with open(path, "rb") as fh:
+        if not fh.read(1 << 16).strip():
+            raise PlaybookError("the file is empty", path=path, row=1, expected=expected)
+    found = text_encoding.of_path(path, encoding)
+    _check_rows(path)
+    codecs = ["utf-8", text_encoding.FALLBACK] if found == text_encoding.UNDECIDED else [found]
+    for k, codec in enumerate(codecs):
+        try:
+            frame = pd.read_csv(path, dtype={spec.unit_id: str}, keep_default_na=True, low_memory=False,
+                                encoding=codec, encoding_errors=text_encoding.errors(codec))
+            break
+        except UnicodeDecodeError as exc:
+            if k + 1 < len(codecs):
+                continue
+            raise PlaybookError(f"bytes {exc.object[exc.start:exc.start + 4]!r} are not {codec} text", path=path,
+                                expected=text_encoding.HINT) from None
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise PlaybookError(f"cannot read the CSV ({' '.join(str(exc).split())})", path=path,
+                                expected=expected) from None
+    if frame.empty:
+        raise PlaybookError("the file has a header but no rows", path=path, row=2, expected=expected)
+    return frame, str(path)
+
+
+def _check_rows(path: Path) -> None:
+    """Every row of the CSV has the header's number of fields, with no quote left open at its line end
+    (PyArrow, one pass in C++; delimiters, quotes and line ends are ASCII in UTF-8 and Windows-1252)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    bad: list = []
+
+    def handler(row) -> str:
+        bad.append(row)
+        return "error"
+
+    try:
+        pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=False),
+                       parse_options=pacsv.ParseOptions(newlines_in_values=False, invalid_row_handler=handler),
+                       convert_options=pacsv.ConvertOptions(include_columns=[]))
+    except pa.ArrowInvalid as exc:
+        if bad:
+            row = bad[0]
+            why = ("a comma inside an unquoted value?" if row.actual_columns > row.expected_columns
+                   else "a missing field, or a quote left open?")
+            raise PlaybookError(f"row has {row.actual_columns} fields ({why})", path=path, row=row.number,
+                                expected=f"{row.expected_columns} fields, as in the header") from None
+        raise PlaybookError(f"cannot read the CSV ({str(exc).splitlines()[0]})", path=path,
+                            expected="a CSV file with a header and one row per unit") from None
 
 
 def check_data(spec: Spec, data: pd.DataFrame, label: str = "<data>") -> np.ndarray:

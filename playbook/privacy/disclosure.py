@@ -24,7 +24,7 @@ from typing import Literal, overload
 import numpy as np
 import pandas as pd
 
-from playbook.errors import PlaybookError
+from playbook.errors import PlaybookError, check_keys
 from playbook.paths import specs_dir
 
 #: The disclosure rules of every table the playbook shows or publishes.
@@ -48,9 +48,12 @@ class Policy:
     seed: int
 
     def __post_init__(self) -> None:
-        if self.threshold < 0 or self.min_respondents < 0 or self.rounding_base < 1:
-            raise PlaybookError("disclosure rules must be non-negative and the rounding base at least 1",
-                                field="threshold/min_respondents/rounding_base", expected="threshold >= 0, base >= 1")
+        for name, low in MINIMUM.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer):
+                raise PlaybookError(f"{value!r} is not a whole number", field=name, expected=f"a whole number >= {low}")
+            if value < low:
+                raise PlaybookError(f"{value} is below {low}", field=name, expected=f"a whole number >= {low}")
 
     @classmethod
     def from_yaml(cls, path: Path | str) -> Policy:
@@ -59,7 +62,9 @@ class Policy:
         try:
             stat = os.stat(path)
         except OSError as exc:
-            raise PlaybookError(f"cannot read the disclosure rules: {exc}", path=path) from exc
+            raise PlaybookError(f"cannot read the disclosure rules: {exc.strerror or exc}", path=path) from None
+        if not os.path.isfile(path):
+            raise PlaybookError("not a file", path=path, expected="a YAML file of disclosure rules")
         return _read_rules(path, stat.st_mtime_ns, stat.st_size)
 
     @classmethod
@@ -72,19 +77,37 @@ class Policy:
         return dataclasses.replace(self, **changes)
 
 
+#: The least value of each rule (a rounding base of 0 would divide by zero; the seed is any whole number >= 0).
+MINIMUM = {"threshold": 0, "min_respondents": 0, "rounding_base": 1, "seed": 0}
+
+
 @functools.lru_cache(maxsize=16)
 def _read_rules(path: Path, mtime_ns: int, size: int) -> Policy:
     import yaml
 
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        raise PlaybookError(" ".join(f"invalid YAML: {exc}".split()), path=path,
+                            expected="the disclosure rules (see specs/disclosure.yml)") from None
+    except UnicodeDecodeError:
+        raise PlaybookError("not UTF-8 text", path=path, expected="a YAML file saved as UTF-8") from None
+    except OSError as exc:
+        raise PlaybookError(f"cannot read the disclosure rules: {exc.strerror or exc}", path=path) from None
     fields = list(Policy.__dataclass_fields__)
-    unknown, absent = set(data) - set(fields), set(fields) - set(data)
-    if unknown:
-        raise PlaybookError(f"unknown disclosure rule(s) {sorted(unknown)}", path=path, expected=", ".join(fields))
+    if not isinstance(data, dict):
+        raise PlaybookError(f"the rules are {'empty' if data is None else 'a ' + type(data).__name__}", path=path,
+                            expected="a mapping with " + ", ".join(fields))
+    check_keys(data, fields, path=path)
+    absent = [f for f in fields if f not in data]
     if absent:
-        raise PlaybookError(f"missing disclosure rule(s) {sorted(absent)}", path=path, expected=", ".join(fields))
-    return Policy(**data)
+        raise PlaybookError(f"missing disclosure rule '{absent[0]}'", path=path, field=absent[0],
+                            expected="every rule: " + ", ".join(fields))
+    try:
+        return Policy(**data)
+    except PlaybookError as exc:  # the same message, with the file
+        raise PlaybookError(exc.message, path=path, field=exc.field, expected=exc.expected) from None
 
 
 def random_round(values: pd.Series, base: int = 5, seed: int = 0, *, consistent: bool = False) -> pd.Series:

@@ -158,7 +158,7 @@ def test_short_row(tmp_path, gaf):
     lines[4] = b",".join(lines[4].split(b",")[:20])
     path = tmp_path / "short.csv"
     path.write_bytes(b"\r\n".join(lines))
-    with pytest.raises(PlaybookError, match=r"short.csv, row 5: row has 20 fields \(expected 63 fields\)"):
+    with pytest.raises(PlaybookError, match=r"short.csv, row 5: row has 20 fields \(a quote left open\?\) \(expected 63"):
         read_hierarchy(path)
 
 
@@ -192,8 +192,17 @@ def test_empty_and_missing_files(tmp_path):
     empty.write_text(",".join(COLUMNS_2021) + "\r\n", encoding="cp1252")
     with pytest.raises(PlaybookError, match="no rows"):
         read_hierarchy(empty)
-    with pytest.raises(PlaybookError, match="cannot read"):
+    with pytest.raises(PlaybookError, match="file not found") as err:
         read_hierarchy(tmp_path / "nope.csv")
+    assert err.value.path == str(tmp_path / "nope.csv")
+    with pytest.raises(PlaybookError, match="not a file"):
+        read_hierarchy(tmp_path)
+    blank = tmp_path / "blank.csv"
+    for content in (b"", b"\r\n\r\n"):
+        blank.write_bytes(content)
+        with pytest.raises(PlaybookError, match="the file is empty") as err:
+            read_hierarchy(blank)
+        assert err.value.row == 1
 
 
 def test_demo_file_has_the_real_geography():
@@ -251,3 +260,102 @@ def test_hierarchy_cli_unknown_level_is_an_error_not_an_empty_file(tmp_path, gaf
     err = capsys.readouterr().err
     assert "no geography at level 'Census subdivisoin'" in err and "Census subdivision" in err
     assert not out.exists()
+
+
+# --- encodings and damaged files ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "utf-8", "utf-8-sig"])
+@pytest.mark.parametrize("packed", [False, True])
+def test_every_encoding_reads_montreal(tmp_path, encoding, packed):
+    path = write_gaf(tmp_path / "2021_92-151_X.csv", encoding=encoding)
+    if packed:
+        with zipfile.ZipFile(tmp_path / "gaf.zip", "w", zipfile.ZIP_DEFLATED) as z:
+            z.write(path, "2021_92-151_X.csv")
+        path = tmp_path / "gaf.zip"
+    names = set(read_hierarchy(path)["name"].dropna())  # as the hierarchy command reads it
+    assert "Montréal" in names and not any("Ã" in n for n in names)
+
+
+def _late_accent_blocks(n: int = 80):
+    """ASCII blocks around one Montréal block, far from the head and the tail of the file."""
+    rows = [("11", "1102", "1102075", "Charlottetown", f"1102{i:04d}", "3", "105", "D", "10") for i in range(n)]
+    rows.insert(n // 3, ("24", "2466", "2466023", "Montréal", "24660001", "1", "462", "B", "1000"))
+    return rows
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8"])
+@pytest.mark.parametrize("packed", [False, True])
+def test_an_accent_beyond_the_sample_is_read_right(tmp_path, monkeypatch, encoding, packed):
+    """The sample sees only ASCII: the file is read as UTF-8 and, if a row says otherwise, again as Windows-1252."""
+    from playbook.sources.census import text
+
+    monkeypatch.setattr(text, "SAMPLE_BYTES", 3000)
+    monkeypatch.setattr(text, "EDGE", 1000)
+    monkeypatch.setattr(text, "BLOCKS", 1)
+    monkeypatch.setattr(text, "ZIP_HEAD", 2000)
+    path = write_gaf(tmp_path / "2021_92-151_X.csv", rows=_late_accent_blocks(), encoding=encoding)
+    if packed:
+        with zipfile.ZipFile(tmp_path / "gaf.zip", "w") as z:
+            z.write(path, "2021_92-151_X.csv")
+        path = tmp_path / "gaf.zip"
+    from playbook.geo import attributes
+
+    assert attributes._encoding(path, None) == text.UNDECIDED
+    units = read_units(path, block_size=1024)  # several batches: the bad one comes after good ones
+    assert units.loc[units["csduid"] == "2466023", "csd_name"].tolist() == ["Montréal"]
+    assert len(units) == 81
+
+
+def test_declared_encoding_is_used(tmp_path):
+    path = write_gaf(tmp_path / "gaf.csv", encoding="utf-8")
+    assert "MontrÃ©al" in set(read_units(path, encoding="cp1252")["csd_name"])
+    with pytest.raises(PlaybookError, match="unknown encoding"):
+        read_units(path, encoding="klingon")
+    latin = write_gaf(tmp_path / "latin.csv", encoding="cp1252")
+    with pytest.raises(PlaybookError, match="not UTF-8 text"):
+        read_units(latin, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("encoding", "says"), [("utf-16", "UTF-16 text"), ("utf-16-le", "NUL bytes"),
+                                                ("utf-32", "UTF-32 text")])
+def test_utf16_is_refused_clearly(tmp_path, encoding, says):
+    path = write_gaf(tmp_path / "gaf.csv", encoding=encoding)
+    with pytest.raises(PlaybookError, match=says) as err:
+        read_hierarchy(path)
+    assert err.value.row == 1 and "UTF-8" in err.value.expected
+
+
+def _edit(index: int, change):
+    def apply(path):
+        lines = path.read_bytes().split(b"\r\n")
+        lines[index] = change(lines[index])
+        path.write_bytes(b"\r\n".join(lines))
+    return apply
+
+
+@pytest.mark.parametrize(("damage", "row", "says"), [
+    (_edit(2, lambda b: b'"' + b), 3, "row has 1 fields (a quote left open?)"),
+    (_edit(2, lambda b: b + b",extra"), 3, "row has 64 fields"),
+    (_edit(7, lambda b: b + b",,"), 8, "row has 65 fields"),
+    (_edit(1, lambda b: b[:30]), 2, "fields (a quote left open?)"),
+    (lambda p: p.write_bytes(p.read_bytes().split(b"\r\n")[0]), 2, "the file has no rows"),
+    (lambda p: p.write_bytes(p.read_bytes().split(b"\r\n")[0] + b"\r\n\r\n"), 2, "the file has no rows"),
+    (lambda p: p.write_bytes(b"\xef\xbb\xbf\r\n"), 1, "the first line is empty"),
+])
+def test_bad_csv_is_one_error_naming_the_row(tmp_path, gaf, damage, row, says):
+    damage(gaf)
+    with pytest.raises(PlaybookError) as err:
+        read_hierarchy(gaf)
+    assert err.value.row == row and says in str(err.value) and err.value.expected and err.value.path == str(gaf)
+
+
+def test_a_damaged_zip_member_is_an_error(tmp_path, gaf):
+    path = tmp_path / "gaf.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.write(gaf, "2021_92-151_X.csv")
+    data = bytearray(path.read_bytes())
+    data[200] ^= 0x01  # a byte of the member's data: its CRC-32 no longer matches
+    path.write_bytes(bytes(data))
+    with pytest.raises(PlaybookError, match="cannot decompress 2021_92-151_X.csv") as err:
+        read_hierarchy(path)
+    assert "download it again" in err.value.expected

@@ -154,9 +154,40 @@ def test_protect_reports_every_suppressed_cell_with_its_reason():
 def test_policy_rejects_unknown_or_missing_rules(tmp_path):
     path = tmp_path / "rules.yml"
     path.write_text("threshold: 10\nrounding: 5\n")
-    with pytest.raises(PlaybookError, match="unknown disclosure rule"):
+    with pytest.raises(PlaybookError, match="unknown key 'rounding'; did you mean 'rounding_base'") as err:
         Policy.from_yaml(path)
+    assert err.value.path == str(path.resolve()) and err.value.field == "rounding"
     path = tmp_path / "partial.yml"
     path.write_text("threshold: 10\n")
     with pytest.raises(PlaybookError, match="missing disclosure rule"):
         Policy.from_yaml(path)
+
+
+@pytest.mark.parametrize(("text", "field", "says"), [
+    ("threshold: ten\nmin_respondents: 30\nrounding_base: 5\nseed: 1\n", "threshold", "'ten' is not a whole number"),
+    ("threshold: 10\nmin_respondents: 30\nrounding_base: 0\nseed: 1\n", "rounding_base", "0 is below 1"),
+    ("threshold: 10\nmin_respondents: 30\nrounding_base: 2.5\nseed: 1\n", "rounding_base", "2.5 is not a whole number"),
+    ("threshold: true\nmin_respondents: 30\nrounding_base: 5\nseed: 1\n", "threshold", "True is not a whole number"),
+    ("threshold: 10\nmin_respondents: 30\nrounding_base: 5\nseed: -1\n", "seed", "-1 is below 0"),
+    ("threshold: 10\nmin_respondents: [30]\nrounding_base: 5\nseed: 1\n", "min_respondents", "not a whole number"),
+    ("- threshold: 10\n", None, "the rules are a list"),
+    ("", None, "the rules are empty"),
+    ("threshold: [10\n", None, "invalid YAML"),
+    ("threshold: 10\nmin_respondents: 30\nrounding_base: 5\nsed: 1\n", "sed", "did you mean 'seed'"),
+])
+def test_bad_rules_files_give_one_error_naming_the_file_and_rule(tmp_path, text, field, says):
+    path = tmp_path / "rules.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PlaybookError) as err:
+        Policy.from_yaml(path)
+    assert says in str(err.value) and err.value.path == str(path.resolve()) and err.value.field == field
+    assert "\n" not in str(err.value)
+
+
+def test_rules_not_utf8_or_a_folder(tmp_path):
+    path = tmp_path / "rules.yml"
+    path.write_bytes("threshold: 10 # modifié\n".encode("cp1252"))
+    with pytest.raises(PlaybookError, match="not UTF-8 text"):
+        Policy.from_yaml(path)
+    with pytest.raises(PlaybookError, match="not a file"):
+        Policy.from_yaml(tmp_path)

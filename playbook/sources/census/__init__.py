@@ -14,17 +14,32 @@ Rows come in the order geographies first appear; several paths (the regional DA 
 one. Every selected id's ``CHARACTERISTIC_NAME`` is checked against the versioned mapping
 (``specs/census_2021.yml``, ``specs/census_2016.yml``) because ids change between census years.
 
-Results are cached as Parquet under ``data/cache/census/``, keyed by each file's path, size and
-modification time (not a checksum of its bytes: hashing a 2.6 GB file costs a full read, which is
-what the cache exists to avoid; a file replaced in place gets a new mtime), the selection, and
-the content of the mapping files.
+The encoding is found from the bytes (a sample spread through the file, see
+:mod:`playbook.sources.census.text`) or declared with ``encoding=``: a file re-saved as UTF-8
+without a byte-order mark reads "Montréal", never "MontrÃ©al".
+
+Results are cached as Parquet under ``data/cache/census/``, keyed by each file's *content
+fingerprint* (:func:`fingerprint`), the selection, the declared encoding and the content of the
+mapping files. The fingerprint is the size, the modification time and a BLAKE2 hash of the whole
+file when it is under :data:`FULL_HASH_BYTES`; of a larger file, of its first and last MB and
+:data:`SAMPLED_BLOCKS` blocks spread evenly between them (about 4 MB read, milliseconds, where a full
+hash of a 2.6 GB file would cost the full read the cache exists to avoid). The trade-off: a large
+plain file edited in place in a byte outside the sampled blocks *and* given back its size and
+modification time to the nanosecond would be served stale; every other change — any file replaced
+by another, with the same size and mtime or not, any change to a zip (its central directory, in the
+last MB, holds the CRC-32 of every member) — gives a new key. A cache file that cannot be read back
+(truncated, damaged, another version's columns) is discarded and rebuilt; a cache that cannot be
+written (read-only folder, full disk) only costs the next run its speed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import tempfile
+import warnings
 from collections.abc import Iterable, Sequence
 from os import PathLike
 from pathlib import Path
@@ -35,6 +50,7 @@ import pandas as pd
 from playbook.codes import census_characteristics, census_spec_path
 from playbook.errors import PlaybookError
 from playbook.paths import ROOT
+from playbook.sources.census import text as text_encoding
 from playbook.sources.census.format import SYMBOLS
 from playbook.sources.census.layout import Layout, Source, detect, sources
 from playbook.sources.census.stream import levels, scan
@@ -43,7 +59,13 @@ GEO_COLUMNS = ["DGUID", "ALT_GEO_CODE", "GEO_LEVEL", "GEO_NAME"]
 #: Symbols that mean "no value" (``E`` and ``r`` qualify a value that is kept).
 NO_VALUE = {"x", "F", "..", "..."}
 #: Bump when the output of :func:`extract` changes, to invalidate old caches.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+#: Files up to this size are hashed whole for the cache key; larger ones are sampled (see the module).
+FULL_HASH_BYTES = 32 << 20
+#: Blocks of :data:`SAMPLED_BLOCK` bytes hashed between the first and last MB of a larger file.
+SAMPLED_BLOCKS = 32
+SAMPLED_BLOCK = 64 << 10
+_EDGE = 1 << 20
 _FOOTNOTE = re.compile(r"(\s*\(\d+\))+\s*$")
 
 
@@ -121,9 +143,23 @@ def _check_names(rows: pd.DataFrame, ids: list[int], src: Source, layout: Layout
             )
 
 
+def _no_rows(src: Source) -> bool:
+    """True when nothing but blank lines follows the header."""
+    size = src.size()
+    if size > 1 << 16:
+        return False
+    head = src.head(size + 1)
+    end = head.find(b"\n")
+    return end < 0 or not head[end + 1:].strip()
+
+
 def _read_one(src: Source, ids: list[int], level: str | None, rates: bool,
-              members: dict[str, str] | None, progress: bool | None) -> tuple[pd.DataFrame, Layout]:
-    layout = detect(src)
+              members: dict[str, str] | None, progress: bool | None,
+              encoding: str | None = None) -> tuple[pd.DataFrame, Layout]:
+    layout = detect(src, encoding)
+    if _no_rows(src):
+        raise PlaybookError("the file has a header but no data rows", path=src.label, row=2,
+                            expected="one row per geography and characteristic (is the file truncated?)")
     rows = scan(src, layout, ids, level=level, rates=rates, members=members, progress=progress)
     if rows.empty:
         if level is not None:
@@ -173,14 +209,71 @@ def _pivot(rows: pd.DataFrame, ids: list[int], rates: bool) -> pd.DataFrame:
     return out
 
 
-def _cache_key(paths: Sequence[Path], ids: list[int], level, rates, members) -> str:
-    stats = []
-    for p in paths:
-        st = p.stat()
-        stats.append([str(p.resolve()), st.st_size, st.st_mtime_ns])
+def fingerprint(path: str | PathLike) -> list:
+    """``[size, mtime_ns, hash]`` of a file's content, cheap whatever its size (see the module for what
+    it reads and the trade-off): the whole file up to :data:`FULL_HASH_BYTES`, else its first and last MB
+    and :data:`SAMPLED_BLOCKS` evenly spaced blocks."""
+    path = Path(path)
+    digest = hashlib.blake2b(digest_size=20)
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        size = st.st_size
+        if size <= FULL_HASH_BYTES:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        else:
+            step = (size - 2 * _EDGE - SAMPLED_BLOCK) // (SAMPLED_BLOCKS - 1)
+            spans = [(0, _EDGE), *((_EDGE + k * step, SAMPLED_BLOCK) for k in range(SAMPLED_BLOCKS)),
+                     (size - _EDGE, _EDGE)]
+            for offset, n in spans:
+                fh.seek(offset)
+                digest.update(fh.read(n))
+    return [size, st.st_mtime_ns, digest.hexdigest()]
+
+
+def _cache_key(paths: Sequence[Path], ids: list[int], level, rates, members, encoding=None) -> str:
+    prints = [fingerprint(p) for p in paths]
     specs = [spec_path(y).read_text(encoding="utf-8") if spec_path(y).is_file() else "" for y in (2016, 2021)]
-    blob = json.dumps([CACHE_VERSION, stats, ids, level, rates, sorted((members or {}).items()), specs])
+    blob = json.dumps([CACHE_VERSION, prints, ids, level, rates, sorted((members or {}).items()), encoding, specs])
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def _columns(ids: list[int], rates: bool) -> list[str]:
+    return GEO_COLUMNS + [f"c{i}" for i in ids] + ([f"r{i}" for i in ids] if rates else [])
+
+
+def _from_cache(target: Path, columns: list[str]) -> pd.DataFrame | None:
+    """The cached extract, or None (absent; or damaged, truncated or of other columns: then removed)."""
+    if not target.is_file():
+        return None
+    try:
+        out = pd.read_parquet(target)
+        if list(out.columns) == columns:
+            return out
+        problem = "other columns"
+    except Exception as exc:  # noqa: BLE001 - any unreadable cache file is rebuilt, whatever the reader says
+        problem = f"{type(exc).__name__}: {exc}"
+    warnings.warn(f"census cache {target.name} could not be used ({problem}); rebuilding it", stacklevel=3)
+    target.unlink(missing_ok=True)
+    return None
+
+
+def _to_cache(out: pd.DataFrame, target: Path) -> None:
+    """Write the cache through a temporary file in the same folder; a failure (read-only, full) is not fatal."""
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".part")
+        os.close(fd)
+        out.to_parquet(tmp, index=False)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        warnings.warn(f"census cache not written ({exc.strerror or exc}); the next run reads the file again",
+                      stacklevel=3)
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def extract(
@@ -192,27 +285,30 @@ def extract(
     members: dict[str, str | int] | None = None,
     cache: bool = True,
     progress: bool | None = None,
+    encoding: str | None = None,
 ) -> pd.DataFrame:
     """One row per geography with characteristics ``ids`` from Census Profile files ``paths``.
 
     ``level`` keeps one ``GEO_LEVEL`` (``"Census subdivision"``; 2016 files write a number).
     ``members`` fixes the other dimensions of a 2016 data table (``{"Census year": 2}``; default:
     member 1 of each). ``progress`` forces the byte progress bar on or off (default: on for files
-    over 50 MB). Raises :class:`~playbook.errors.PlaybookError` naming file, row and what was
-    expected for a bad file.
+    over 50 MB). ``encoding`` declares the files' encoding (``"utf-8"``, ``"cp1252"``, ``"latin-1"``...;
+    default: detected from their bytes). Raises :class:`~playbook.errors.PlaybookError` naming file,
+    row and what was expected for a bad file.
     """
     path_list = [Path(paths)] if isinstance(paths, (str, PathLike)) else [Path(p) for p in paths]
     if not path_list:
         raise PlaybookError("no file given", field="paths", expected="one or more Census Profile files")
     ids = parse_ids(ids)
+    encoding = text_encoding.declared(encoding)
     members = {k: str(v) for k, v in (members or {}).items()}
     srcs = sources(path_list)
-    target = cache_dir() / f"{_cache_key(path_list, ids, level, rates, members)}.parquet"
-    if cache and target.is_file():
-        return pd.read_parquet(target)
+    target = cache_dir() / f"{_cache_key(path_list, ids, level, rates, members, encoding)}.parquet"
+    if cache and (hit := _from_cache(target, _columns(ids, rates))) is not None:
+        return hit
     frames, years = [], set()
     for src in srcs:
-        rows, layout = _read_one(src, ids, level, rates, members, progress)
+        rows, layout = _read_one(src, ids, level, rates, members, progress, encoding)
         frames.append(rows)
         years.add(layout.year)
     if len(years) > 1:
@@ -220,10 +316,7 @@ def extract(
                             expected="files of one census year (extract each year separately, then compare)")
     out = _pivot(pd.concat(frames, ignore_index=True), ids, rates)
     if cache:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".part")
-        out.to_parquet(tmp, index=False)
-        tmp.replace(target)
+        _to_cache(out, target)
     return out
 
 

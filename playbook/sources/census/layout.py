@@ -10,9 +10,11 @@ encoding, its delimiter, and which of the two official layouts its header follow
   of a wide dimension (``Dim: Sex (3): Member ID: [1]: Total - Sex`` ...). The characteristic is the
   *last* ``DIM`` triplet; the total is the first wide column. Symbols stand in the value cell.
 
-Encoding: a UTF-8 byte-order mark means UTF-8 (the 2016 data tables); anything else is Latin-1
-("Montréal"), decoded as Windows-1252, its superset for the en dashes and curly quotes some files
-hold (see :mod:`playbook.sources.census.stream`).
+Encoding: found from the bytes (:mod:`playbook.sources.census.text`): a UTF-8 byte-order mark
+means UTF-8 (the 2016 data tables); otherwise a sample spread through the file (the head of a zip
+member) is tested as strict UTF-8 — a file re-saved as UTF-8 without a mark is read as UTF-8, the
+official Latin-1 ("Montréal") as Windows-1252, its superset for the en dashes and curly quotes some
+files hold; UTF-16 is refused with a clear message. ``encoding=`` declares it instead.
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
 from playbook.errors import PlaybookError
+from playbook.sources.census import text as text_encoding
 from playbook.sources.census.format import ID_COLUMNS_2021
 
-BOM = b"\xef\xbb\xbf"
+BOM = text_encoding.BOM_UTF8
 #: Members of an official zip that hold data (not the meta, README or Geo_starting_row files).
 DATA_MEMBER = re.compile(r"(CSV|TAB)_data.*\.(csv|tab|txt)$", re.IGNORECASE)
 DIM_2016 = re.compile(r"^DIM: (?P<name>.+) \((?P<n>\w+)\)$", re.IGNORECASE)
@@ -59,8 +63,34 @@ class Source:
         if self.member is None:
             with open(self.path, "rb") as fh:
                 return fh.read(n)
-        with zipfile.ZipFile(self.path) as zf, zf.open(self.member) as fh:
-            return fh.read(n)
+        try:
+            with zipfile.ZipFile(self.path) as zf, zf.open(self.member) as fh:
+                return fh.read(n)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise PlaybookError(f"cannot decompress the member ({exc})", path=self.label,
+                                expected="an intact zip archive") from None
+
+    def encoding(self, declared: str | None = None) -> str:
+        """The text encoding: ``declared`` (checked), else detected from a sample of the bytes
+        (:func:`playbook.sources.census.text.detect`; :data:`~playbook.sources.census.text.UNDECIDED`
+        when the sample is pure ASCII)."""
+        chosen = text_encoding.declared(declared)
+        head = self.head(4096)
+        if chosen is not None:
+            if chosen == "utf-8":
+                text_encoding.refuse_bom(head, self.label)
+            return chosen
+        if self.member is not None:
+            data = self.head(text_encoding.ZIP_HEAD)
+            return text_encoding.detect(head, [(data, True, len(data) < text_encoding.ZIP_HEAD)], self.label)
+        with open(self.path, "rb") as fh:
+            size = fh.seek(0, 2)
+
+            def read_at(offset: int, n: int) -> bytes:
+                fh.seek(offset)
+                return fh.read(n)
+
+            return text_encoding.detect(head, text_encoding.sample_file(read_at, size), self.label)
 
 
 @dataclass
@@ -69,7 +99,7 @@ class Layout:
 
     year: int
     sep: str
-    encoding: str  # "utf-8" (byte-order mark) or "latin-1" (decoded as Windows-1252)
+    encoding: str  # "utf-8", "cp1252" (Latin-1 as published), "ascii" (undecided: see stream.py) or declared
     ncols: int
     geo: dict[str, int]  # DGUID?, ALT_GEO_CODE, GEO_LEVEL, GEO_NAME, CENSUS_YEAR, GEO_CODE (POR)?
     cid: int
@@ -113,21 +143,30 @@ def sources(paths: list[str | PathLike]) -> list[Source]:
     return out
 
 
-def _header(src: Source) -> tuple[list[str], str, str]:
+def _header(src: Source, declared: str | None = None) -> tuple[list[str], str, str]:
     head = src.head()
-    encoding = "utf-8" if head.startswith(BOM) else "latin-1"
+    if not head.removeprefix(BOM).strip():
+        raise PlaybookError("the file is empty", path=src.label, row=1, expected="a header row")
+    encoding = src.encoding(declared)
     head = head.removeprefix(BOM)
     line = head.split(b"\n", 1)[0].rstrip(b"\r")
     if not line:
-        raise PlaybookError("the file is empty", path=src.label, row=1, expected="a header row")
+        raise PlaybookError("the first line is empty", path=src.label, row=1, expected="a header row")
     sep = "\t" if b"\t" in line else ","
-    text = line.decode("utf-8" if encoding == "utf-8" else "cp1252", errors="replace")
-    return next(csv.reader([text], delimiter=sep)), sep, encoding
+    text = line.decode("utf-8" if encoding == text_encoding.UNDECIDED else encoding, errors="replace")
+    try:
+        header = next(csv.reader([text], delimiter=sep, strict=True))
+    except csv.Error as exc:
+        raise PlaybookError(f"the header cannot be read ({exc})", path=src.label, row=1,
+                            expected="a header row of column names") from None
+    return header, sep, encoding
 
 
-def detect(src: Source) -> Layout:
-    """Read the header of ``src`` and say where everything is, or fail naming the column."""
-    header, sep, encoding = _header(src)
+def detect(src: Source, encoding: str | None = None) -> Layout:
+    """Read the header of ``src`` and say where everything is, or fail naming the column.
+
+    ``encoding`` declares the file's encoding (default: detected, see :meth:`Source.encoding`)."""
+    header, sep, encoding = _header(src, encoding)
     if header[:2] == ["CENSUS_YEAR", "DGUID"]:
         return _layout_2021(src, header, sep, encoding)
     if len(header) > 1 and header[1] == "GEO_CODE (POR)":

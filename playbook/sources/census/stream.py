@@ -4,7 +4,9 @@ The file is cut into blocks of about :data:`BLOCK` bytes at line ends; PyArrow p
 every core, converting only the few columns we keep, as raw bytes (no decoding of the millions of
 rows we drop; codes keep their leading zeros, symbols survive); a vectorised filter on
 ``CHARACTERISTIC_ID`` (and the level) keeps the matching rows, and only those are decoded —
-Latin-1/Windows-1252 or UTF-8. Memory stays flat whatever the file size: a plain file is mapped and
+Latin-1/Windows-1252 or UTF-8 (:mod:`playbook.sources.census.text`; a file whose sample was pure
+ASCII is decided from the values kept), strictly: a byte that is not text in the file's encoding is an
+error naming its line, never a replacement character. Memory stays flat whatever the file size: a plain file is mapped and
 each block's pages are released once parsed; a zip member is decompressed block by block in a
 thread while the previous block is parsed, never unpacked to disk.
 
@@ -34,6 +36,7 @@ import pyarrow.csv as pcsv
 from tqdm.auto import tqdm
 
 from playbook.errors import PlaybookError
+from playbook.sources.census import text as text_encoding
 from playbook.sources.census.layout import Layout, Source
 
 #: Files above this size get a progress bar (bytes).
@@ -135,12 +138,12 @@ def blocks(src: Source) -> Iterator[memoryview | bytes]:
 
 # --- parsing -------------------------------------------------------------------------------------
 
-def _options(layout: Layout, include: list[int], *, threads: bool = True, handler=None):
+def _options(layout: Layout, include: list[int], *, threads: bool = True):
     names = [f"c{i}" for i in range(layout.ncols)]
     return dict(
         read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=_ARROW_BLOCK),
         parse_options=pcsv.ParseOptions(delimiter=layout.sep, quote_char='"', double_quote=True,
-                                        newlines_in_values=False, invalid_row_handler=handler),
+                                        newlines_in_values=False),
         convert_options=pcsv.ConvertOptions(include_columns=[f"c{i}" for i in include],
                                             column_types={n: pa.binary() for n in names},
                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -149,25 +152,20 @@ def _options(layout: Layout, include: list[int], *, threads: bool = True, handle
 
 def _bad_row(block, line: int, layout: Layout, include: list[int], src: Source) -> PlaybookError:
     """Parse a block that failed again, on one thread, to learn which row was wrong."""
-    found: list = []
-
-    def handler(row) -> str:
-        found.append(row)
-        return "error"
-
     try:
-        pcsv.read_csv(pa.py_buffer(block), **_options(layout, include, threads=False, handler=handler))
+        pcsv.read_csv(pa.py_buffer(block), **_options(layout, include, threads=False))
     except pa.ArrowInvalid as exc:
-        if not found:
-            return PlaybookError(str(exc).splitlines()[0], path=src.label, expected="a Census Profile file as published")
-    if not found:  # cannot happen: the same bytes failed a moment ago
-        return PlaybookError("unreadable block", path=src.label, row=line, expected="a Census Profile file as published")
-    row = found[0]
-    return PlaybookError(
-        f"row has {row.actual_columns} columns", path=src.label,
-        row=None if row.number is None else line + row.number - 1,
-        expected=f"{layout.ncols} columns, as in the header (is the file truncated?)",
-    )
+        message = str(exc).splitlines()[0]
+        found = text_encoding.row_error(message)
+        if found is None:
+            return PlaybookError(message, path=src.label, row=line, expected="a Census Profile file as published")
+        row, _expected, actual = found
+        return PlaybookError(
+            f"row has {actual} columns", path=src.label, row=None if row is None else line + row - 1,
+            expected=f"{layout.ncols} columns, as in the header (is the file truncated, or a quote left open?)",
+        )
+    # cannot happen: the same bytes failed a moment ago
+    return PlaybookError("unreadable block", path=src.label, row=line, expected="a Census Profile file as published")
 
 
 def _parse(src: Source, layout: Layout, include: Callable[[], list[int]], keep, progress: bool | None) -> Iterator:
@@ -209,23 +207,41 @@ def _parse(src: Source, layout: Layout, include: Callable[[], list[int]], keep, 
             bar.close()
 
 
-def _codec(layout: Layout) -> str:
-    """How the file's bytes are text: UTF-8, or Windows-1252 (the superset of Latin-1 StatCan uses)."""
-    return "utf-8" if layout.encoding == "utf-8" else "cp1252"
+def _encoded(chunks: list[pa.Array]) -> pa.DictionaryArray:
+    """Raw cells as a dictionary array: each distinct value once."""
+    return pc.dictionary_encode(pa.chunked_array(chunks, type=pa.binary()).combine_chunks())
 
 
-def _decoder(layout: Layout):
-    codec = _codec(layout)
-    return lambda raw: raw.decode(codec, errors="replace")
+def _resolve(layout: Layout, columns: list[pa.DictionaryArray]) -> str:
+    """The codec of the kept text: the layout's, or for an undecided (pure-ASCII sample) file, UTF-8 if
+    every kept value is UTF-8, else Windows-1252."""
+    if layout.encoding != text_encoding.UNDECIDED:
+        return layout.encoding
+    values = [v for column in columns for v in column.dictionary.to_pylist()]
+    found = text_encoding.resolve(values)
+    return "utf-8" if found == text_encoding.UNDECIDED else found
 
 
-def _text(chunks: list[pa.Array], layout: Layout) -> pd.Series:
-    """Raw cells -> text, decoding each distinct value once (missing cells -> None)."""
-    encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.binary()).combine_chunks())
-    decode = _decoder(layout)
-    uniques = [decode(u) for u in encoded.dictionary.to_pylist()]
+def _text(encoded: pa.DictionaryArray, codec: str, name: str, lines: np.ndarray, src: Source) -> pd.Series:
+    """Raw cells -> text, decoding each distinct value once (missing cells -> None). A value that is not
+    text in ``codec`` (a UTF-8 file with a Latin-1 row) is an error naming its line, never a ``?``."""
+    decode = text_encoding.decoder(codec)
+    uniques = []
+    for k, raw in enumerate(encoded.dictionary.to_pylist()):
+        try:
+            uniques.append(decode(raw))
+        except UnicodeDecodeError as exc:
+            at = int(np.flatnonzero(encoded.indices.fill_null(-1).to_numpy() == k)[0])
+            raise PlaybookError(f"bytes {raw[exc.start:exc.start + 4]!r} are not {codec} text", path=src.label,
+                                row=int(lines[at]), field=FIELDS.get(name, name),
+                                expected=f"one encoding for the whole file ({text_encoding.HINT})") from None
     decoded = np.array(uniques + [None], dtype=object)
     return pd.Series(decoded[encoded.indices.fill_null(len(uniques)).to_numpy()], dtype=object)
+
+
+#: How errors name the columns of :func:`scan` (the official names where they differ).
+FIELDS = {"CID": "CHARACTERISTIC_ID", "CNAME": "CHARACTERISTIC_NAME", "VAL": "C1_COUNT_TOTAL", "VSYM": "SYMBOL",
+          "RATE": "C10_RATE_TOTAL", "RSYM": "SYMBOL", "GEO_CODE": "GEO_CODE (POR)"}
 
 
 def _bar(src: Source, progress: bool | None) -> tqdm | None:
@@ -235,8 +251,10 @@ def _bar(src: Source, progress: bool | None) -> tqdm | None:
     return tqdm(total=size, unit="B", unit_scale=True, desc=Path(src.member or src.path).name, leave=False)
 
 
-def _encode(text: str, layout: Layout) -> bytes:
-    return text.encode(_codec(layout), errors="replace")
+def _encodings(text: str, layout: Layout) -> list[bytes]:
+    """``text`` as the file would write it (both candidates while the encoding is undecided)."""
+    codecs = ["utf-8", text_encoding.FALLBACK] if layout.encoding == text_encoding.UNDECIDED else [layout.encoding]
+    return list(dict.fromkeys(text.encode(c, errors="replace") for c in codecs))
 
 
 def scan(src: Source, layout: Layout, ids: list[int], *, level: str | None = None, rates: bool = False,
@@ -254,13 +272,13 @@ def scan(src: Source, layout: Layout, ids: list[int], *, level: str | None = Non
     others = layout.others
     include = sorted({c for c in cols.values() if c is not None} | set(others.values()))
     wanted = pa.array([str(i).encode() for i in ids], type=pa.binary())
-    level_raw = None if level is None else _encode(level, layout)
+    level_raw = None if level is None else pa.array(_encodings(level, layout), type=pa.binary())
     member_raw = {col: str((members or {}).get(name, "1")).strip() for name, col in others.items()}
 
     def keep(table: pa.Table):
         mask = pc.is_in(table[f"c{layout.cid}"], value_set=wanted)
         if level_raw is not None:
-            mask = pc.and_(mask, pc.equal(table[f"c{layout.geo['GEO_LEVEL']}"], pa.scalar(level_raw, pa.binary())))
+            mask = pc.and_(mask, pc.is_in(table[f"c{layout.geo['GEO_LEVEL']}"], value_set=level_raw))
         for col, value in member_raw.items():  # Member ID cells are digits, maybe padded: compare trimmed
             trimmed = pc.utf8_trim_whitespace(table[f"c{col}"].cast(pa.string()))
             mask = pc.and_(mask, pc.equal(trimmed, value))
@@ -282,8 +300,11 @@ def scan(src: Source, layout: Layout, ids: list[int], *, level: str | None = Non
             pending -= set(pc.unique(table[f"c{layout.cid}"]).to_pylist())
         lines.append(rows.to_numpy(zero_copy_only=False) + line)
     n = sum(len(x) for x in lines)
-    out = {name: _text(found[c], layout) if c is not None else pd.Series([None] * n, dtype=object)
-           for name, c in cols.items()}
+    line_numbers = np.concatenate(lines) if lines else np.array([], dtype=np.int64)
+    encoded = {c: _encoded(found[c]) for c in include}
+    codec = _resolve(layout, [encoded[c] for c in include])
+    out = {name: _text(encoded[c], codec, name, line_numbers, src) if c is not None
+           else pd.Series([None] * n, dtype=object) for name, c in cols.items()}
     frame = pd.DataFrame(out)
     if layout.geo.get("DGUID") is not None:
         frame.insert(0, "key", frame.pop("DGUID"))
@@ -291,7 +312,7 @@ def scan(src: Source, layout: Layout, ids: list[int], *, level: str | None = Non
     else:
         frame.insert(0, "key", frame.pop("GEO_CODE") + "|" + frame["GEO_LEVEL"])
         frame.pop("DGUID")
-    frame["LINE"] = np.concatenate(lines) if lines else np.array([], dtype=np.int64)
+    frame["LINE"] = line_numbers
     return frame
 
 
@@ -301,5 +322,15 @@ def levels(src: Source, layout: Layout) -> list[str]:
     seen: set[bytes] = set()
     for table, _rows, _line in _parse(src, layout, lambda: [col], lambda table: None, False):
         seen.update(pc.unique(table[f"c{col}"]).to_pylist())
-    decode = _decoder(layout)
-    return sorted(decode(v) for v in seen)
+    codec = layout.encoding
+    if codec == text_encoding.UNDECIDED:
+        codec = text_encoding.resolve(list(seen))
+        codec = "utf-8" if codec == text_encoding.UNDECIDED else codec
+    decode = text_encoding.decoder(codec)
+    out = set()
+    for v in seen:
+        try:
+            out.add(decode(v))
+        except UnicodeDecodeError:
+            out.add(v.decode(codec, errors="replace"))
+    return sorted(out)

@@ -198,3 +198,42 @@ def test_an_infinite_count_is_refused(tmp_path, text):
     path.write_bytes(b"\r\n".join(lines))
     err = _error(path)
     assert err.field == "C1_COUNT_TOTAL" and text.decode() in str(err) and err.row == line + 1
+
+
+def _edit(line: int, change):
+    def apply(path):
+        lines = _lines(path)
+        lines[line - 1] = change(lines[line - 1])
+        path.write_bytes(b"\r\n".join(lines))
+    return apply
+
+
+@pytest.mark.parametrize("packed", [False, True])
+@pytest.mark.parametrize(("damage", "row", "says"), [
+    (_edit(4, lambda b: b.replace(b'"Country"', b'"Country', 1)), 4, "row has 22 columns"),  # quote left open
+    (_edit(4, lambda b: b + b',"extra"'), 4, "row has 24 columns"),
+    (_edit(12, lambda b: b + b",,"), 12, "row has 25 columns"),
+    (_edit(17, lambda b: b[:40]), 17, "row has 4 columns"),
+    (lambda p: p.write_bytes(_lines(p)[0] + b"\r\n"), 2, "a header but no data rows"),
+    (lambda p: p.write_bytes(_lines(p)[0]), 2, "a header but no data rows"),
+    (lambda p: p.write_bytes(_lines(p)[0] + b"\r\n\r\n\r\n"), 2, "a header but no data rows"),
+    (lambda p: p.write_bytes(b"\r\n\r\n"), 1, "the file is empty"),
+    (lambda p: p.write_bytes(b"\xef\xbb\xbf"), 1, "the file is empty"),
+    (lambda p: p.write_bytes(p.read_bytes().decode("latin-1").encode("utf-16")), 1, "UTF-16"),
+])
+def test_bad_csv_is_one_error_with_file_row_and_expected(tmp_path, packed, damage, row, says):
+    path = write_2021(tmp_path / "p.csv")
+    damage(path)
+    source = zip_of(path, "98-401-X2021001_English_CSV_data.csv") if packed else path
+    err = _error(source)
+    assert err.row == row and says in str(err) and err.expected and err.path.startswith(str(source))
+    assert "\n" not in str(err)
+
+
+def test_every_row_is_read_or_refused_never_dropped(tmp_path):
+    """A quote left open at the end of a row cannot swallow the rows after it (rows never span lines)."""
+    path = write_2021(tmp_path / "p.csv")
+    _edit(5, lambda b: b.replace(b'"Canada"', b'"Canada,', 1))(path)
+    with pytest.raises(PlaybookError) as info:
+        census.extract(path, [1, 2, 6, 345], cache=False)
+    assert info.value.row == 5

@@ -1,6 +1,7 @@
 """The Census Profile reader on every documented variant (files written in the official layouts)."""
 
 import math
+import os
 import zipfile
 
 import pandas as pd
@@ -253,3 +254,95 @@ def test_confidence_interval_variant_finds_its_columns_by_name(tmp_path):
     df = census.extract(out, [1, 6, 345], rates=True)
     _expected_counts(df)
     assert df.loc[2, "r345"] == pytest.approx(rate(2, 345))
+
+
+def _same_size_and_time(path, new_bytes: bytes) -> None:
+    """Replace ``path``'s bytes by others of the same length, then give it back its exact mtime."""
+    st = path.stat()
+    assert len(new_bytes) == st.st_size
+    path.write_bytes(new_bytes)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_mtime_ns == st.st_mtime_ns
+
+
+def test_cache_is_keyed_by_content_not_by_size_and_mtime(tmp_path):
+    path = write_2021(tmp_path / "p.csv")
+    first = census.extract(path, [1, 6])
+    data = path.read_bytes()
+    _same_size_and_time(path, data.replace(b"1001,", b"1002,", 1))  # another count, same size and mtime
+    again = census.extract(path, [1, 6])
+    assert first.loc[0, "c1"] == 1001.0 and again.loc[0, "c1"] == 1002.0
+    assert len(list((tmp_path / "cache").glob("*.parquet"))) == 2
+
+
+@pytest.mark.parametrize("where", ["head", "middle", "tail"])
+def test_fingerprint_of_a_large_file_samples_head_blocks_and_tail(tmp_path, monkeypatch, where):
+    monkeypatch.setattr(census, "FULL_HASH_BYTES", 1000)
+    monkeypatch.setattr(census, "_EDGE", 100)
+    monkeypatch.setattr(census, "SAMPLED_BLOCKS", 4)
+    monkeypatch.setattr(census, "SAMPLED_BLOCK", 50)
+    path = tmp_path / "big.bin"
+    data = bytearray(b"x" * 5000)
+    path.write_bytes(bytes(data))
+    before = census.fingerprint(path)
+    step = (5000 - 200 - 50) // 3
+    offset = {"head": 0, "middle": 100 + 2 * step + 10, "tail": 4999}[where]
+    data[offset] = ord("y")
+    _same_size_and_time(path, bytes(data))
+    after = census.fingerprint(path)
+    assert before[:2] == after[:2] and before[2] != after[2]
+
+
+def test_a_zip_changed_anywhere_gets_a_new_fingerprint(tmp_path, monkeypatch):
+    """A zip's headers and central directory (in its last MB) hold each member's CRC-32: a changed count
+    deep inside the member changes them, even when the sampled blocks miss the change itself."""
+    monkeypatch.setattr(census, "FULL_HASH_BYTES", 100)
+    monkeypatch.setattr(census, "_EDGE", 100)
+    monkeypatch.setattr(census, "SAMPLED_BLOCKS", 2)
+    monkeypatch.setattr(census, "SAMPLED_BLOCK", 10)
+    data = write_2021(tmp_path / "p.csv").read_bytes()
+
+    def packed(path, content: bytes):
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr(zipfile.ZipInfo("98-401-X2021001_English_CSV_data.csv", (2021, 1, 1, 0, 0, 0)), content)
+        return path
+
+    original = packed(tmp_path / "a.zip", data)
+    before = census.fingerprint(original)
+    other = packed(tmp_path / "b.zip", data.replace(b",3345,", b",3346,", 1)).read_bytes()
+    offset = data.index(b",3345,")
+    assert 100 + 10 < offset < len(data) - 200  # the change itself is in no sampled block
+    _same_size_and_time(original, other)
+    after = census.fingerprint(original)
+    assert before[:2] == after[:2] and before[2] != after[2]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "other columns"])
+def test_a_damaged_cache_file_is_discarded_and_rebuilt(tmp_path, damage):
+    path = write_2021(tmp_path / "p.csv")
+    first = census.extract(path, [1, 6])
+    [cached] = (tmp_path / "cache").glob("*.parquet")
+    data = cached.read_bytes()
+    content = {"truncated": data[: len(data) // 2], "garbage": b"not parquet at all", "empty": b""}
+    if damage == "other columns":
+        pd.DataFrame({"a": [1]}).to_parquet(cached)
+    else:
+        cached.write_bytes(content[damage])
+    with pytest.warns(UserWarning, match="could not be used"):
+        again = census.extract(path, [1, 6])
+    pd.testing.assert_frame_equal(first, again)
+    pd.testing.assert_frame_equal(pd.read_parquet(cached), first)  # rebuilt, good for the next run
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pd.testing.assert_frame_equal(census.extract(path, [1, 6]), first)
+
+
+def test_a_cache_that_cannot_be_written_is_not_fatal(tmp_path, monkeypatch):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setattr(census, "cache_dir", lambda: blocked / "census")
+    with pytest.warns(UserWarning, match="census cache not written"):
+        out = census.extract(write_2021(tmp_path / "p.csv"), [1])
+    assert out.loc[0, "c1"] == 1001.0 and not list(tmp_path.glob("**/*.part"))
