@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from playbook.errors import PlaybookError, check_keys
@@ -149,8 +151,12 @@ def parse_spss_layout(text: str) -> pd.DataFrame:
 # --- the members of a PUMF and what each one holds -----------------------------------------------
 
 
+#: The members of a zip the reader looks at (documentation, SAS/SPSS/Stata binaries are left unread).
+MEMBER_SUFFIXES = (".csv", ".txt", ".dat", ".sps")
+
+
 def _members(path: Path) -> dict[str, bytes]:
-    """The files of a PUMF: the members of a zip, or the file itself."""
+    """The files of a PUMF: the members of a zip the reader can use, or the file itself."""
     if path.suffix.lower() != ".zip":
         try:
             return {path.name: path.read_bytes()}
@@ -158,7 +164,7 @@ def _members(path: Path) -> dict[str, bytes]:
             raise PlaybookError(f"cannot read the file: {exc.strerror}", path=path) from None
     try:
         with zipfile.ZipFile(path) as zf:
-            return {Path(n).name: zf.read(n) for n in zf.namelist() if not n.endswith("/")}
+            return {Path(n).name: zf.read(n) for n in zf.namelist() if n.lower().endswith(MEMBER_SUFFIXES)}
     except (OSError, zipfile.BadZipFile) as exc:
         raise PlaybookError(f"cannot open the zip: {exc}", path=path, expected="a PUMF zip") from None
 
@@ -268,42 +274,76 @@ def _read_csv(raw: bytes, table: _Table, wanted: list[str], where: str, id_colum
         raise PlaybookError(f"cannot parse the data: {exc}", path=where, expected="a CSV with a header row") from None
 
 
-def _fixed_numbers(block: np.ndarray, decimals: int) -> np.ndarray | None:
-    """Numbers of a fixed-width column (``block``: records x width bytes): blank -> NaN; with implied
-    decimals, a cell without its own decimal point is divided by 10^decimals. ``None`` if any cell
-    is not a number (the caller then keeps the text, to name it)."""
-    width = block.shape[1]
-    cells = np.ascontiguousarray(block).view(f"S{width}").ravel()
-    blank = (block == ord(" ")).all(axis=1)
-    try:
-        values = np.where(blank, b"nan", cells).astype(float)
-    except ValueError:
-        return None
-    if decimals:
-        values = np.where((block == ord(".")).any(axis=1), values, values / 10.0**decimals)
-    return values
+def _fixed_numbers(region: np.ndarray, width: int, decimals: int, chunk: int = 4096) -> np.ndarray | None:
+    """Numbers of ``k`` adjacent fixed-width fields of one ``width`` (``region``: records x k*width
+    bytes), parsed by Arrow, ``chunk`` records at a time (to bound memory): blank -> NaN; with implied
+    decimals, a cell without its own decimal point is divided by 10^decimals. Returns records x k, or
+    ``None`` if any cell is not a number (the caller then keeps the text, to name the cell)."""
+    n, k = region.shape[0], region.shape[1] // width
+    out = np.empty((n, k))
+    for start in range(0, n, chunk):
+        part = np.ascontiguousarray(region[start:start + chunk])
+        cells = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), part.size // width, [None, pa.py_buffer(part)])
+        try:
+            text = pc.utf8_trim_whitespace(cells.cast(pa.binary()).cast(pa.string()))
+            values = pc.cast(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text), pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        if decimals:
+            values = pc.if_else(pc.match_substring(text, "."), values, pc.divide(values, 10.0**decimals))
+        out[start:start + chunk] = values.to_numpy(zero_copy_only=False).reshape(len(part), k)
+    return out
 
 
-def _read_fixed(raw: bytes, layout: pd.DataFrame, wanted: list[str], where: str) -> pd.DataFrame:
-    """The wanted columns of a fixed-width file, sliced from one records x width byte matrix."""
-    width = int(layout["end"].max())
+def _runs(fields: pd.DataFrame) -> list[pd.DataFrame]:
+    """Layout rows cut into runs of adjacent fields of one width and one number of decimals (the
+    1,000 replicate weights of a cycle are one run)."""
+    fields = fields.sort_values("start")
+    width = fields["end"] - fields["start"]
+    new = (fields["start"] != fields["end"].shift() + 1) | (width != width.shift()) | \
+          (fields["decimals"] != fields["decimals"].shift())
+    return [run for _, run in fields.groupby(new.cumsum(), sort=False)]
+
+
+def _records(raw: bytes, width: int, where: str) -> np.ndarray:
+    """The records of a fixed-width file as a records x ``width`` byte matrix (shorter records padded
+    with blanks). Records of one length are viewed in place, without a copy."""
+    first = raw.find(b"\n")
+    if first > 0:
+        stride, end = first + 1, 2 if raw[first - 1] == ord("\r") else 1
+        body = raw if raw.endswith(b"\n") else raw + raw[first + 1 - end:first + 1]
+        if len(body) % stride == 0 and stride - end <= width:
+            grid = np.frombuffer(body, np.uint8).reshape(-1, stride)
+            if (grid[:, -1] == ord("\n")).all() and (end == 1 or (grid[:, -2] == ord("\r")).all()):
+                grid = grid[:, :stride - end]
+                return grid if grid.shape[1] == width else np.pad(grid, ((0, 0), (0, width - grid.shape[1])),
+                                                                   constant_values=ord(" "))
     lines = raw.replace(b"\r\n", b"\n").rstrip(b"\n").split(b"\n") if raw.strip() else []
     lengths = np.fromiter(map(len, lines), int, len(lines))
     if (lengths > width).any():
         i = int(np.argmax(lengths > width))
         raise PlaybookError(f"record of {lengths[i]} characters", path=where, row=i + 1,
                             expected=f"at most {width}, the record length of the DATA LIST")
-    joined = b"".join(lines) if (lengths == width).all() else b"".join(ln.ljust(width) for ln in lines)
-    matrix = np.frombuffer(joined, np.uint8).reshape(len(lines), width)
-    out = {}
-    for row in layout[layout["name"].isin(wanted)].itertuples(index=False):  # one slice per column, not per record
-        block = matrix[:, row.start - 1:row.end]
-        values = _fixed_numbers(block, row.decimals) if row.decimals else None
-        if values is None:
-            text = np.ascontiguousarray(block).view(f"S{row.end - row.start + 1}").ravel()
-            values = np.char.strip(np.char.decode(text, "latin-1"))
-        out[row.name] = values
-    frame = pd.DataFrame(out, index=pd.RangeIndex(len(lines)))
+    return np.frombuffer(b"".join(ln.ljust(width) for ln in lines), np.uint8).reshape(len(lines), width)
+
+
+def _read_fixed(raw: bytes, layout: pd.DataFrame, wanted: list[str], where: str, numeric: set[str]) -> pd.DataFrame:
+    """The wanted columns of a fixed-width file, sliced from one records x width byte matrix; the
+    ``numeric`` ones (weights) and those declared with implied decimals read as numbers."""
+    matrix = _records(raw, int(layout["end"].max()), where)
+    fields = layout[layout["name"].isin(wanted)]
+    numbers = fields["name"].isin(numeric) | (fields["decimals"] > 0)
+    out: dict[str, np.ndarray] = {}
+    for run in _runs(fields[numbers]):  # weights: one parse per run of adjacent fields
+        width = int(run["end"].iloc[0] - run["start"].iloc[0] + 1)
+        values = _fixed_numbers(matrix[:, run["start"].iloc[0] - 1:run["end"].iloc[-1]], width, int(run["decimals"].iloc[0]))
+        if values is not None:
+            out |= dict(zip(run["name"], values.T, strict=True))
+    for row in fields[~fields["name"].isin(list(out))].itertuples(index=False):  # codes (and unreadable weights) as text
+        text = np.ascontiguousarray(matrix[:, row.start - 1:row.end]).view(f"S{row.end - row.start + 1}").ravel()
+        out[row.name] = np.char.strip(np.char.decode(text, "latin-1"))
+    out = {name: out[name] for name in fields["name"]}
+    frame = pd.DataFrame(out, index=pd.RangeIndex(len(matrix)))
     frame.attrs["header_rows"] = 0
     return frame
 
@@ -311,7 +351,8 @@ def _read_fixed(raw: bytes, layout: pd.DataFrame, wanted: list[str], where: str)
 def _read(members: dict[str, bytes], table: _Table, wanted: list[str], where: str, spec: dict) -> pd.DataFrame:
     if table.layout is None:
         return _read_csv(members[table.name], table, wanted, where, spec["id"])
-    return _read_fixed(members[table.name], table.layout, wanted, where)
+    weights = {spec["weight"], *_replicate_names(table.columns, spec)}
+    return _read_fixed(members[table.name], table.layout, wanted, where, weights)
 
 
 def _row(frame: pd.DataFrame, i: int) -> int:
@@ -342,9 +383,11 @@ def _numbers(frame: pd.DataFrame, columns: list[str], where: str) -> np.ndarray:
         if column not in frame.columns:
             raise PlaybookError(f"weight column '{column}' is missing", path=where, row=1, field=column,
                                 expected="the weight named in specs/cius.yml")
-    values = frame[columns].apply(
-        lambda s: s if pd.api.types.is_numeric_dtype(s) else pd.to_numeric(s.astype(str).str.strip(), errors="coerce")
-    ).to_numpy(float)
+    part = frame[columns]
+    if not all(pd.api.types.is_numeric_dtype(t) for t in part.dtypes):
+        part = part.apply(lambda s: s if pd.api.types.is_numeric_dtype(s)
+                          else pd.to_numeric(s.astype(str).str.strip(), errors="coerce"))
+    values = part.to_numpy(float)
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         i, j = np.argwhere(bad)[0]
