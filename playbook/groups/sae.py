@@ -17,6 +17,15 @@ replicate weight, every area estimate with them, and ``se`` is the bootstrap sta
 intervals do **not** include what neither method can see (an area that differs from its
 composition), which is why they are checked against the truth (:mod:`playbook.groups.validate`).
 Roll-ups to census divisions and provinces weight areas by their population aged 15+.
+
+A cycle that lacks a characteristic (CIUS 2018 has no immigration or disability variable) still
+fits: the model leaves out every feature without variation among its respondents
+(:func:`absent_features`, :func:`model_features`), so the areas' census shares of it do not move
+their estimates. Areas in a province without respondents are refused, as in (a).
+
+:func:`area_indicators` carries the estimates to the index: one row per census subdivision or
+dissemination area with the spec's area-file columns ``pct_<outcome>`` and their bootstrap standard
+errors ``pct_<outcome>_se`` (``python -m playbook groups indicators`` writes it as a CSV).
 """
 
 from __future__ import annotations

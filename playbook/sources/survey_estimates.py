@@ -91,7 +91,10 @@ def estimate(
             rnum, rden = weighted_totals(y_used, full, g, replicates)
             theta = 100 * rnum / rden
     if replicates is not None:
-        se = np.sqrt(np.nanmean((theta - est[:, None]) ** 2, axis=1))
+        dev = (theta - est[:, None]) ** 2  # a group without respondents has no replicate estimate: NaN, quietly
+        count = (~np.isnan(dev)).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            se = np.sqrt(np.where(count > 0, np.nansum(dev, axis=1) / count, np.nan))
         z = norm.ppf(0.5 + q["confidence"] / 2)
         lower, upper = np.clip(est - z * se, 0, 100), np.clip(est + z * se, 0, 100)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -65,3 +65,14 @@ def test_without_replicates_no_interval():
 def test_unknown_outcome_is_a_clear_error():
     with pytest.raises(PlaybookError, match="no outcome 'z'"):
         estimate(DATA, "z", WEIGHT)
+
+
+def test_a_group_nobody_answered_is_suppressed_quietly():
+    import warnings
+
+    data = pd.DataFrame({"group": ["a", "a", "b"], "y": [1.0, 0.0, np.nan]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "mean of empty slice" for group b
+        out = estimate(data, "y", np.ones(3), np.ones((3, 2)), by=["group"], quality=LOOSE).set_index("group")
+    assert out.loc["b", "n"] == 0 and out.loc["b", "flag"] == "x" and not out.loc["b", "released"]
+    assert out.loc["a", "estimate"] == pytest.approx(50.0)
