@@ -268,8 +268,8 @@ def _read_csv(raw: bytes, table: _Table, wanted: list[str], where: str, id_colum
     text, so the checks below can name the cell)."""
     use = [c for c in dict.fromkeys(wanted) if c in table.columns]
     try:
-        return pd.read_csv(io.StringIO(raw.decode("latin-1")), usecols=use, dtype={id_column: str},
-                           keep_default_na=False)
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("latin-1")  # a byte-order mark is not part of a name
+        return pd.read_csv(io.StringIO(text), usecols=use, dtype={id_column: str}, keep_default_na=False)
     except (pd.errors.ParserError, ValueError) as exc:
         raise PlaybookError(f"cannot parse the data: {exc}", path=where, expected="a CSV with a header row") from None
 

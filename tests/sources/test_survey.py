@@ -276,3 +276,10 @@ def test_fixed_width_errors_name_the_record(tmp_path):
     path = zip_of(tmp_path, {"d.txt": good + "\n" + good + "   9\n", "d_i.sps": LAYOUT_2018}, name="long.zip")
     with pytest.raises(PlaybookError, match=r"row 2: record of 66 characters \(expected at most 62"):
         read_pumf(path, cycle="cius_2018")
+
+
+def test_a_csv_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "bom.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("DEMO_PUMF.csv", b"\xef\xbb\xbf" + ("\r\n".join([HEADER, *ROWS]) + "\r\n").encode())
+    assert list(read_pumf(path).data["id"]) == ["1", "2"]
