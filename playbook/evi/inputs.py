@@ -366,7 +366,8 @@ def mask_names(frame: pd.DataFrame, synthetic: bool, *, name: str = "GEO_NAME", 
     out = frame.copy()
     levels = out[level] if level in out.columns else pd.Series("area", index=out.index)
     keep = levels.isin(["Country"])
-    out[name] = out[name].astype("string").where(keep, demo_names(levels, out[code], lang))
+    codes = out[code] if code in out.columns else out["DGUID"].astype("string").str[9:]
+    out[name] = out[name].astype("string").where(keep, demo_names(levels, codes, lang))
     return out
 
 
