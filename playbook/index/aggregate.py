@@ -57,40 +57,54 @@ def flat_weights(weights: np.ndarray, membership: np.ndarray) -> np.ndarray:
 
 
 def dimensions(
-    x: np.ndarray, weights: np.ndarray, membership: np.ndarray, method: str, names: list[str] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+    x: np.ndarray, weights: np.ndarray, membership: np.ndarray, method: str, names: list[str] | None = None, *,
+    coverage: bool = True, cache: dict | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Dimension scores and dimension coverage, both (N, B, P), for weight draws ``weights`` (B, K).
 
     ``x`` is (N, K) with NaN for missing values; coverage is the share of the dimension's weight
-    present. A dimension with no value present is NaN.
+    present (``None`` if not ``coverage``). A dimension with no value present is NaN. ``cache`` (a
+    dict reused across calls with the same ``x``) keeps what depends on ``x`` only.
     """
     n, k = x.shape
     b, p = weights.shape[0], membership.shape[1]
-    present = ~np.isnan(x)
-    if method in ("geometric", "harmonic"):
+    cache = {} if cache is None else cache
+    if "present" not in cache:
+        cache["present"] = ~np.isnan(x)
+        cache["present_float"] = cache["present"].astype(float)
+    present = cache["present"]
+    if method in ("geometric", "harmonic") and ("checked", method) not in cache:
         check_positive(x, names or [str(i) for i in range(k)], method, "indicator")
+        cache["checked", method] = True
     flat = flat_weights(weights, membership)
-    den = (present.astype(float) @ flat).reshape(n, b, p)
+    den = (cache["present_float"] @ flat).reshape(n, b, p)
     total = (weights @ membership)[None, :, :]
     with np.errstate(divide="ignore", invalid="ignore"):
-        coverage = den / np.where(total > 0, total, np.inf)
         # a dimension with no value present gives 0 / 0 = NaN
+        shares = den / np.where(total > 0, total, np.inf) if coverage else None
+        if method in ("arithmetic", "geometric", "harmonic") and ("filled", method) not in cache:
+            if method == "arithmetic":
+                cache["filled", method] = np.where(present, x, 0.0)
+            elif method == "geometric":
+                cache["filled", method] = np.where(present, np.log(np.where(present, x, 1.0)), 0.0)
+            else:
+                cache["filled", method] = np.where(present, 1.0 / np.where(present, x, 1.0), 0.0)
         if method == "arithmetic":
-            out = (np.where(present, x, 0.0) @ flat).reshape(n, b, p)
+            out = (cache["filled", method] @ flat).reshape(n, b, p)
             out /= den
         elif method == "geometric":
-            out = (np.where(present, np.log(np.where(present, x, 1.0)), 0.0) @ flat).reshape(n, b, p)
+            out = (cache["filled", method] @ flat).reshape(n, b, p)
             out /= den
             np.exp(out, out=out)
         elif method == "harmonic":
-            out = den / (np.where(present, 1.0 / np.where(present, x, 1.0), 0.0) @ flat).reshape(n, b, p)
+            out = den / (cache["filled", method] @ flat).reshape(n, b, p)
         else:
             out = np.empty((n, b, p))
             for j in range(p):
                 cols = membership[:, j] > 0
                 out[:, :, j] = combine(x[:, None, cols], weights[None, :, cols], method)
             out[den <= 0] = np.nan
-    return out, coverage
+    return out, shares
 
 
 def combine(values: np.ndarray, weights: np.ndarray, method: str) -> np.ndarray:
@@ -163,28 +177,108 @@ def apply_min_coverage(values: np.ndarray, coverage: np.ndarray, min_coverage: f
 def ranks(score: np.ndarray) -> np.ndarray:
     """Ranks along axis 0: 1 = highest score (most vulnerable), ties share the lowest rank, NaN kept.
 
-    Vectorised over the columns (runs): one sort per column; ties, rare, are found in sorted order.
+    Vectorised over the columns (runs): :func:`min_ranks` of ``-score``.
     """
     flat = score.ndim == 1
     s = np.atleast_2d(score if flat else score.T)  # (runs, units)
-    b, n = s.shape
-    neg = np.where(np.isnan(s), np.inf, -s)
-    order = np.argsort(neg, axis=1)
-    where = order + (np.arange(b) * n)[:, None]  # flat positions, sorted order
-    ordered = neg.ravel()[where]
-    tie = ordered[:, 1:] == ordered[:, :-1]
-    if tie.any():  # a tied value takes the position of the first of its run
-        first = np.zeros((b, n), dtype=np.int64)
-        first[:, 1:] = np.where(tie, 0, np.arange(1, n))
-        np.maximum.accumulate(first, axis=1, out=first)
-        position = first.astype(np.float64)
-    else:
-        position = np.broadcast_to(np.arange(n, dtype=np.float64), (b, n))
-    out = np.empty(b * n)
-    out[where.ravel()] = position.ravel() + 1.0
-    out = out.reshape(b, n)
-    out[np.isnan(s)] = np.nan
+    keys = np.empty(s.shape)
+    np.negative(s, out=keys)
+    out = _min_ranks(keys)
     return out[0] if flat else out.T
+
+
+#: Sign bit of a float64 / uint64.
+_SIGN = np.uint64(1 << 63)
+
+
+def min_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks of each row of ``values`` (B, N) in increasing order: 1 = smallest, ties share the lowest
+    rank, NaN kept (a NaN counts as larger than every value).
+
+    A rank depends on the values only (1 + the number of smaller values), whatever the sort. The
+    fast path sorts one 64-bit integer per value with NumPy's SIMD sort, not an argsort: the value's
+    bits, made to order as the floats do, with their lowest bits replaced by the unit's index. Values
+    that agree on the bits kept are then in index order: when they are all equal that is a tie,
+    otherwise (values a few ulps apart) the row is ranked again by an argsort. One row at a time:
+    a row's arrays stay in the CPU cache.
+    """
+    keys = np.empty(np.shape(values))
+    keys[...] = values
+    return _min_ranks(keys)
+
+
+def _min_ranks(keys: np.ndarray, ids: np.ndarray | None = None, out: np.ndarray | None = None) -> np.ndarray:
+    """:func:`min_ranks` of ``keys`` (B, N), a C-contiguous float64 array of the caller's: overwritten.
+
+    ``ids`` (N,), a permutation: column ``i`` of ``keys`` is unit ``ids[i]`` of the output (default:
+    the identity). ``out``: an array (B, N) to write the ranks to (float64 or float32: exact below
+    2**24 units).
+    """
+    b, n = keys.shape
+    out = np.empty((b, n)) if out is None else out
+    bits = max(1, (n - 1).bit_length())
+    if bits > 24:  # too few value bits left: the argsort
+        ranked = _argsort_min_ranks(keys)
+        if ids is None:
+            out[...] = ranked
+        else:
+            out[:, ids] = ranked
+        return out
+    low, shift = np.uint64((1 << bits) - 1), np.uint64(bits)
+    ids = np.arange(n) if ids is None else np.asarray(ids, dtype=np.intp)
+    index = ids.astype(np.uint64)
+    position = np.arange(1.0, n + 1.0)
+    for r in range(b):
+        row, ranked = keys[r], out[r]
+        row += 0.0  # -0.0 -> +0.0: equal values, one key
+        missing = np.isnan(row)
+        valid = n - int(np.count_nonzero(missing))
+        if valid < n:
+            row[missing] = np.nan  # one NaN, positive: its key sorts after +inf
+        raw = row.view(np.uint64)
+        packed = (raw.view(np.int64) >> 63).view(np.uint64)  # all ones for a negative value, else 0
+        packed |= _SIGN
+        packed ^= raw  # unsigned order = float order
+        packed &= ~low
+        packed |= index
+        packed.sort()
+        order = (packed & low).astype(np.intp)  # unit ids, in sorted order
+        packed >>= shift
+        tie = packed[1:valid] == packed[:valid - 1]  # the NaNs, sorted last, left out
+        if not tie.any():
+            ranked[order] = position
+        else:
+            at = np.flatnonzero(tie)
+            values = np.empty(n)
+            values[ids] = row  # by unit id
+            if np.any(values[order[at]] != values[order[at + 1]]):  # equal bits kept, unequal values
+                ranked[ids] = _argsort_min_ranks(keys[r:r + 1])[0]
+                continue
+            ranked[order[:valid]] = _positions(tie[None, :], 1, valid)[0] + 1.0
+        ranked[order[valid:]] = np.nan
+    return out
+
+
+def _positions(tie: np.ndarray, b: int, n: int) -> np.ndarray:
+    """Positions in sorted order, a tied value taking the position of the first of its run: (B, N)."""
+    if not tie.any():
+        return np.broadcast_to(np.arange(n, dtype=np.float64), (b, n))
+    first = np.zeros((b, n), dtype=np.int64)
+    first[:, 1:] = np.where(tie, 0, np.arange(1, n))
+    np.maximum.accumulate(first, axis=1, out=first)
+    return first.astype(np.float64)
+
+
+def _argsort_min_ranks(keys: np.ndarray) -> np.ndarray:
+    """:func:`min_ranks` by an argsort of the floats (NaN sorted last): the reference, and the fallback."""
+    b, n = keys.shape
+    keys = keys + 0.0
+    order = np.argsort(keys, axis=1)
+    ordered = np.take_along_axis(keys, order, axis=1)
+    out = np.empty((b, n))
+    np.put_along_axis(out, order, _positions(ordered[:, 1:] == ordered[:, :-1], b, n) + 1.0, axis=1)
+    out[np.isnan(keys)] = np.nan
+    return out
 
 
 def quintiles(rank: np.ndarray) -> np.ndarray:

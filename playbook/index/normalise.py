@@ -31,17 +31,15 @@ A constant indicator (``max = min``) normalises to the middle of the range (``mi
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
 from playbook.errors import PlaybookError
 from playbook.index import custom
+from playbook.index.aggregate import min_ranks
 
 
 def min_rank(y: np.ndarray) -> np.ndarray:
     """Column-wise ranks, ties at their lowest rank, NaN kept (1 = smallest)."""
-    filled = np.where(np.isnan(y), np.inf, y)
-    ranks = rankdata(filled, method="min", axis=0).astype(float)
-    return np.where(np.isnan(y), np.nan, ranks)
+    return np.ascontiguousarray(min_ranks(y.T).T)
 
 
 def normalise(

@@ -206,6 +206,18 @@ def level_shares(spec: Spec, w: np.ndarray, v: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+def _unavailable(cache: dict, shares: np.ndarray, threshold: float) -> np.ndarray:
+    """``availability(cache["present"], shares) < threshold`` (N, B, P), from one mask per pattern of the
+    indicators of weight > 0 (a removed indicator gives another pattern), kept in ``cache``."""
+    masks = cache.setdefault(("unavailable", threshold), {})
+    counted = shares > 0  # (B, K, P)
+    keys = [counted[r].tobytes() for r in range(len(counted))]
+    for r, key in enumerate(keys):
+        if key not in masks:
+            masks[key] = (availability(cache["present"], shares[r:r + 1]) < threshold)[:, 0, :]
+    return np.stack([masks[key] for key in keys], axis=1)
+
+
 def availability(present: np.ndarray, shares: np.ndarray) -> np.ndarray:
     """Share of each parent's children (of weight > 0) that are present: (N, B, C) x (B, C, P) -> (N, B, P)."""
     counted = (shares > 0).astype(float)
@@ -237,6 +249,48 @@ def score(spec: Spec, x: np.ndarray, w: np.ndarray, v: np.ndarray, method: str |
     if method == "generalised":
         return _generalised(spec, x, w, v, dims=dims, cache=cache)
     cache = {} if cache is None else cache
+    values, units, out_dims, coverage = _aggregate(spec, x, w, v, method, cache, dims=dims, coverage=True)
+    index = values
+    if units is not None:  # back to the order of the units
+        index = np.empty_like(values)
+        index[units] = values
+    return {"dims": out_dims, "score": index, "coverage": coverage, "rank": aggregate.ranks(index)}
+
+
+def score_ranks(spec: Spec, x: np.ndarray, w: np.ndarray, v: np.ndarray, method: str | None = None, *,
+                cache: dict, work: dict) -> np.ndarray:
+    """The ranks of :func:`score`, transposed: (B, N) float32, identical values, for the uncertainty
+    analysis. Neither the coverage nor the aggregates are computed, the units are not put back in
+    order before ranking, and the arrays of a batch are the buffers of ``work`` (a dict reused
+    across calls): overwritten by the next call."""
+    method = method or spec.aggregate["method"]
+    n, b = len(x), len(w)
+    values = _buffer(work, "score", (n, b), np.float64)
+    if method == "generalised":
+        p = float(spec.aggregate.get("p", 1.0))
+        xp, inner = _power_cache(spec, x, p, cache)
+        values, units, _, _ = _aggregate(spec, xp, w, v, "arithmetic", inner, dims=False, coverage=False, out=values)
+        values[...] = aggregate.power_inverse(values, p)
+    else:
+        values, units, _, _ = _aggregate(spec, x, w, v, method, cache, dims=False, coverage=False, out=values)
+    keys = _buffer(work, "keys", (b, n), np.float64)
+    np.negative(values.T, out=keys)
+    return aggregate._min_ranks(keys, units, out=_buffer(work, "ranks", (b, n), np.float32))
+
+
+def _buffer(work: dict, name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
+    """An array of ``shape`` from the reusable buffer ``work[name]`` (made larger when needed)."""
+    size = int(np.prod(shape))
+    flat = work.get(name)
+    if flat is None or flat.size < size or flat.dtype != dtype:
+        flat = work[name] = np.empty(size, dtype=dtype)
+    return flat[:size].reshape(shape)
+
+
+def _aggregate(spec: Spec, x: np.ndarray, w: np.ndarray, v: np.ndarray, method, cache: dict, *, dims: bool,
+               coverage: bool, out: np.ndarray | None = None):
+    """The index (N, B) of :func:`score` in the order ``units`` (``None``: the units' order), written
+    to ``out`` if given; the aggregates (``dims``, in the units' order) and the coverage, or ``None``."""
     n, b, nodes = len(x), len(w), len(spec.node_ids)
     shares = level_shares(spec, w, v)
     effective = [shares[0]]
@@ -248,44 +302,118 @@ def score(spec: Spec, x: np.ndarray, w: np.ndarray, v: np.ndarray, method: str |
         cache["partial"] = np.flatnonzero(np.isnan(x).any(axis=1))
         cache["present"] = (~np.isnan(x)).astype(float)
     full, part = cache["complete"], cache["partial"]
-    coverage = cache["present"] @ effective[-1][:, :, 0].T  # (N, B)
-    index = np.full((n, b), np.nan)
+    top = effective[-1][:, :, 0]
+    cover = cache["present"] @ top.T if coverage else None  # (N, B)
+    values = np.empty((n, b)) if out is None else out
     out_dims = np.full((n, b, nodes), np.nan) if dims else None
-    if method in QUASI and len(full) and len(part) < n:
+    quasi = method in QUASI and len(full) and len(part) < n
+    if quasi:  # the complete units first, then the others
         if method not in cache:
             if method != "arithmetic":
                 aggregate.check_positive(x, spec.indicator_ids, method, "indicator")
             with np.errstate(divide="ignore"):
                 cache[method] = QUASI[method][0](x[full])
-        gen, inv = QUASI[method]
+        inv = QUASI[method][1]
+        head = values[:len(full)]
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            index[full] = inv(cache[method] @ effective[-1][:, :, 0].T)
+            np.matmul(cache[method], top.T, out=head)
+            if method != "arithmetic":
+                inv(head, out=head)
             if dims:
-                values = np.concatenate([np.einsum("nk,bkp->nbp", cache[method], e) for e in effective[:-1]], axis=2)
-                out_dims[full] = inv(values)
+                found = np.concatenate([np.einsum("nk,bkp->nbp", cache[method], e) for e in effective[:-1]], axis=2)
+                out_dims[full] = inv(found)
         if dims:
             out_dims[:, ~alive] = np.nan  # an aggregate whose indicators were all removed
-        rows = part
+        rows, units, start = part, np.concatenate([full, part]), len(full)
     else:
-        rows = np.arange(n)
+        rows, units, start = np.arange(n), None, 0
     if len(rows):
-        xr = x[rows]
-        d, _cov = aggregate.dimensions(xr, w, spec.membership, method, spec.indicator_ids)
-        d[availability(~np.isnan(xr), shares[0]) < spec.min_coverage - aggregate._EPS] = np.nan
+        sub = cache.setdefault(("rows", bool(quasi)), {})  # what depends on these rows of x only
+        if "x" not in sub:
+            sub["x"] = x[rows]
+        xr = sub["x"]
+        d, _cov = aggregate.dimensions(xr, w, spec.membership, method, spec.indicator_ids, coverage=False, cache=sub)
+        threshold = spec.min_coverage - aggregate._EPS
+        if threshold > 0:  # (an availability is >= 0, or NaN)
+            np.copyto(d, np.nan, where=_unavailable(sub, shares[0], threshold))
         found = [d]
         for s in shares[1:]:
             if method in ("geometric", "harmonic") and np.nanmin(np.where(np.isnan(d), np.inf, d)) <= 0:
                 raise PlaybookError(f"{method} aggregation needs dimension scores > 0", field="aggregate.method",
                                     expected=aggregate.POSITIVE_RANGE)
-            up = np.stack([aggregate.combine(d, s[None, :, :, j], method) if method != "copeland"
-                           else _copeland_level(d, s[:, :, j]) for j in range(s.shape[2])], axis=2)
-            up[availability(~np.isnan(d), s) < spec.min_coverage - aggregate._EPS] = np.nan
-            found.append(up)
-            d = up
-        index[rows] = found[-1][:, :, 0]
+            d = _level(d, s, method, threshold)
+            if dims:
+                found.append(d)
+        values[start:] = d[:, :, 0]
         if dims:
             out_dims[rows] = np.concatenate(found[:-1], axis=2)
-    return {"dims": out_dims, "score": index, "coverage": coverage, "rank": aggregate.ranks(index)}
+    return values, units, out_dims, cover
+
+
+#: Methods whose parent scores :func:`_level_by_members` computes from the members only.
+MEMBER_METHODS = ("arithmetic", "geometric", "harmonic")
+#: NumPy sums fewer than 8 values in order (its pairwise summation starts at 8): below that, a sum
+#: over the members only, in order, is the same number as the sum over every child with zeros.
+MEMBER_MAX_CHILDREN = 7
+
+
+def _level(d: np.ndarray, s: np.ndarray, method, threshold: float) -> np.ndarray:
+    """The scores (N, B, P) of the parents from their children's ``d`` (N, B, C) with the shares ``s``
+    (B, C, P); NaN where fewer than the threshold of the children (of share > 0) are available."""
+    if method in MEMBER_METHODS and d.shape[2] <= MEMBER_MAX_CHILDREN:
+        return np.moveaxis(_level_by_members(np.ascontiguousarray(np.moveaxis(d, 2, 0)), s, method, threshold), 0, 2)
+    d = np.ascontiguousarray(d)  # the sums run over the last axis, as in the units' order
+    up = np.stack([aggregate.combine(d, s[None, :, :, j], method) if method != "copeland"
+                   else _copeland_level(d, s[:, :, j]) for j in range(s.shape[2])], axis=2)
+    up[availability(~np.isnan(d), s) < threshold] = np.nan
+    return up
+
+
+def _level_by_members(d: np.ndarray, s: np.ndarray, method: str, threshold: float) -> np.ndarray:
+    """:func:`_level` on ``d`` (C, N, B), giving (P, N, B), parent by parent over its members only,
+    term by term as :func:`aggregate.combine` does: the same products, summed in the same order,
+    leaving out the zeros of the other children and of the children missing or of weight 0 (see
+    :data:`MEMBER_MAX_CHILDREN`); and the same availability."""
+    _c, n, b = d.shape
+    p = s.shape[2]
+    present = ~np.isnan(d)
+    counted = s > 0
+    n_children = counted.astype(float).sum(axis=1)  # (B, P)
+    up = np.empty((p, n, b))
+    wsum, term, hits, use = np.empty((n, b)), np.empty((n, b)), np.empty((n, b)), np.empty((n, b), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for j in range(p):
+            total = up[j]
+            total.fill(0.0)
+            wsum.fill(0.0)
+            hits.fill(0.0)
+            for c in np.flatnonzero(counted[:, :, j].any(axis=0)):
+                wc = s[:, c, j]
+                np.logical_and(present[c], wc > 0, out=use)
+                if method == "arithmetic":
+                    np.multiply(wc, d[c], out=term)
+                elif method == "geometric":
+                    np.log(d[c], out=term)
+                    np.multiply(wc, term, out=term)
+                else:
+                    np.divide(wc, d[c], out=term)
+                np.add(total, term, out=total, where=use)
+                np.add(wsum, wc, out=wsum, where=use)
+                hits += use
+            wsum += 0.0
+            total += 0.0
+            if method == "arithmetic":
+                np.divide(total, wsum, out=total)
+            elif method == "geometric":
+                np.divide(total, wsum, out=total)
+                np.exp(total, out=total)
+            else:
+                np.divide(wsum, total, out=total)
+            total[~(wsum > 0)] = np.nan
+            if threshold > 0:
+                hits /= n_children[None, :, j]
+                total[hits < threshold] = np.nan
+    return up
 
 
 def _copeland_level(values: np.ndarray, shares: np.ndarray) -> np.ndarray:
@@ -303,18 +431,22 @@ def _generalised(spec: Spec, x: np.ndarray, w: np.ndarray, v: np.ndarray, *, dim
     """The power mean of order ``p`` at every level: the arithmetic aggregation of ``x^p``, mapped back
     by ``^(1/p)`` (``ln`` / ``exp`` at ``p = 0``); weights renormalised over the values present as ever."""
     p = float(spec.aggregate.get("p", 1.0))
-    cache = {} if cache is None else cache
-    key = ("generalised", p)
-    if key not in cache:
-        aggregate.check_power(x, p, spec.indicator_ids)
-        cache[key] = (aggregate.power(x, p), {})
-    xp, inner = cache[key]
+    xp, inner = _power_cache(spec, x, p, {} if cache is None else cache)
     out = score(spec, xp, w, v, "arithmetic", dims=dims, cache=inner)
     out["score"] = aggregate.power_inverse(out["score"], p)
     if dims:
         out["dims"] = aggregate.power_inverse(out["dims"], p)
     out["rank"] = aggregate.ranks(out["score"])
     return out
+
+
+def _power_cache(spec: Spec, x: np.ndarray, p: float, cache: dict) -> tuple[np.ndarray, dict]:
+    """``x^p`` (checked) and the cache of its aggregation, kept in ``cache``."""
+    key = ("generalised", p)
+    if key not in cache:
+        aggregate.check_power(x, p, spec.indicator_ids)
+        cache[key] = (aggregate.power(x, p), {})
+    return cache[key]
 
 
 def _rescale(values: np.ndarray, block: dict) -> np.ndarray:

@@ -31,7 +31,7 @@ from SALib.sample import sobol as sobol_sample
 
 from playbook.errors import PlaybookError
 from playbook.index import parameters
-from playbook.index.pipeline import build, int_array, one_blas_thread, prepare, score, screened_data
+from playbook.index.pipeline import build, int_array, one_blas_thread, prepare, score_ranks, screened_data
 from playbook.index.spec import AGGREGATE_METHODS, IMPUTE_METHODS, NORMALISE_METHODS, Spec, load_spec, read_data
 
 DEFAULTS = {
@@ -167,9 +167,11 @@ def design(spec: Spec, n_units_weights: tuple[np.ndarray, np.ndarray], draws: in
 
 
 def _quantiles(ranks: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
-    """Linear-interpolated quantiles of each row of ``ranks`` (N x R), ignoring NaN."""
-    ordered = np.sort(ranks, axis=1)
+    """Linear-interpolated quantiles of each row of ``ranks`` (N x R), ignoring NaN; ``ranks`` is sorted
+    in place (NaN last)."""
     valid = np.sum(~np.isnan(ranks), axis=1)
+    ranks.sort(axis=1)
+    ordered = ranks
     out = []
     for q in qs:
         pos = q * np.maximum(valid - 1, 0)
@@ -189,6 +191,7 @@ def rank_shift(ranks: np.ndarray, nominal: np.ndarray) -> np.ndarray:
 
 def _summarise(spec: Spec, ids: pd.Series, nominal: np.ndarray, ranks: np.ndarray, shift: np.ndarray, d: Design,
                seed: int) -> Uncertainty:
+    """The summary of the runs' ``ranks`` (N x R; sorted in place) and rank shifts."""
     median, p05, p95 = _quantiles(ranks, (0.5, 0.05, 0.95))
     table = pd.DataFrame({spec.unit_id: ids.to_numpy(), "rank": nominal, "median_rank": median,
                           "rank_p05": p05, "rank_p95": p95})
@@ -240,9 +243,13 @@ def _uncertainty(spec, data, draws: int, seed: int) -> Uncertainty:
     d = design(spec, w0v0, draws, seed)
     n, runs = len(frame), len(d.sample)
     nominal_raw = nominal.datasets.array("raw")
-    ranks = np.full((n, runs), np.nan, dtype=np.float32)  # exact for ranks below 2**24
+    # the ranks of every run, exact below 2**24 units; the runs in the order they are done (the summary
+    # is by unit, over all runs: their order does not matter)
+    ranks = np.full((n, runs), np.nan, dtype=np.float32)
+    done = 0
     shift = np.zeros(runs)
     batch = max(1, BATCH_ELEMENTS // max(1, n * len(spec.dimensions)))
+    work = {}  # the buffers of a batch, reused
     # runs grouped by the values of the uncertain parameters that change the data: one preparation each
     for (spec_g, in_group, changes), (c_norm, block) in itertools.product(_groups(spec, d),
                                                                         enumerate(d.options["normalise"])):
@@ -259,8 +266,9 @@ def _uncertainty(spec, data, draws: int, seed: int) -> Uncertainty:
                     cache = {}
                 for start in range(0, len(sel), batch):
                     part = sel[start:start + batch]
-                    r = score(spec_g, x, d.w[part], d.v[part], method, dims=False, cache=cache)["rank"]
-                    ranks[:, part] = r
+                    r = score_ranks(spec_g, x, d.w[part], d.v[part], method, cache=cache, work=work).T
+                    ranks[:, done:done + len(part)] = r
+                    done += len(part)
                     shift[part] = rank_shift(r, rank0)
     return _summarise(spec, nominal.scores[spec.unit_id], rank0, ranks, shift, d, seed)
 
