@@ -8,11 +8,13 @@ maps are :func:`playbook.geo.maps.choropleth`.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 
 from playbook import figures
 from playbook.i18n import format_number, format_percent, t
+from playbook.service_points.published import km
 
 
 def _lower_km(band: str) -> float:
@@ -21,27 +23,30 @@ def _lower_km(band: str) -> float:
     return float(str(band).split("–")[0].rstrip("+"))
 
 
-def distance_matrix_chart(matrix: pd.DataFrame, *, radius_km: float, source: str, lang: str | None = None):
+def distance_matrix_chart(matrix: pd.DataFrame, *, radius_km: float, source: str, lang: str | None = None,
+                          network: str | None = None):
     """Heat map of people (thousands) by vulnerability quintile and distance band to the nearest
-    Service Canada point (``matrix`` from :func:`playbook.geo.catchments.distance_matrix`); the alt
-    text gives the most vulnerable quintile's people at ``radius_km`` or more, and within it."""
+    point of ``network`` (its name; default the Service Canada points) (``matrix`` from
+    :func:`playbook.geo.catchments.distance_matrix`); the alt text gives the most vulnerable
+    quintile's people at ``radius_km`` or more, and within it."""
+    network = network or t("catchments_service_canada", lang)
     fig, ax = plt.subplots(figsize=(8, 5.2))
     labels = (matrix / 1000).map(lambda v: format_number(v, lang))
     sns.heatmap(matrix / 1000, annot=labels, fmt="", cmap=figures.SEQUENTIAL + "_r",
                 cbar_kws={"label": t("catchments_people", lang) + " (000)"}, ax=ax)
-    figures.finish(fig, title=t("fig_catchments_matrix_title", lang, unit="000"), source=source,
-                   xlabel=t("catchments_distance_band", lang), ylabel=t("catchments_quintile", lang))
+    figures.finish(fig, title=t("fig_catchments_matrix_title", lang, unit="000", network=network), source=source,
+                   xlabel=t("catchments_distance_band", lang, network=network), ylabel=t("catchments_quintile", lang))
     most = matrix.loc[5]
     far = most[[col for col in matrix.columns if _lower_km(col) >= radius_km]].sum()
     alt = t("fig_catchments_matrix_alt", lang, far=format_number(far, lang), near=format_number(most.sum() - far, lang),
-            radius=radius_km)
+            radius=km(radius_km, lang), network=network)
     return figures.Figure(fig, alt)
 
 
 def coverage_curves_chart(curves: dict[str, pd.DataFrame], *, radius_km: float, source: str, lang: str | None = None):
-    """Coverage curves of two networks (``{network label: coverage_curve(...)}``, libraries first, then
-    Service Canada), for everyone (solid) and the most vulnerable quintile (dashed), with the radius
-    marked; the alt text gives each network's shares within ``radius_km``."""
+    """Coverage curves of one or more networks (``{network label: coverage_curve(...)}``), for
+    everyone (solid) and the most vulnerable quintile (dashed), with the radius marked; the alt text
+    gives each network's shares within ``radius_km``."""
     fig, ax = plt.subplots(figsize=(8, 5.6))
     for (network, curve), colour in zip(curves.items(), figures.PALETTE, strict=False):
         ax.plot(curve["distance_km"], curve["share_all_pct"], color=colour,
@@ -53,8 +58,13 @@ def coverage_curves_chart(curves: dict[str, pd.DataFrame], *, radius_km: float, 
     ax.legend(fontsize=8, loc="lower right")
     figures.finish(fig, title=t("fig_catchments_curves_title", lang), source=source,
                    xlabel=t("catchments_distance_km", lang), ylabel=t("catchments_share_pct", lang))
-    lib, sc = (curve.set_index("distance_km").loc[radius_km] for curve in list(curves.values())[:2])
-    alt = t("fig_catchments_curves_alt", lang, radius=radius_km,
-            lib_all=format_percent(lib["share_all_pct"], lang), lib_vuln=format_percent(lib["share_vulnerable_pct"], lang),
-            sc_all=format_percent(sc["share_all_pct"], lang), sc_vuln=format_percent(sc["share_vulnerable_pct"], lang))
+    shares = []
+    for network, curve in curves.items():
+        distance = curve["distance_km"].to_numpy(float)  # the curve at the radius (interpolated)
+        share_all = float(np.interp(radius_km, distance, curve["share_all_pct"].to_numpy(float)))
+        share_vuln = float(np.interp(radius_km, distance, curve["share_vulnerable_pct"].to_numpy(float)))
+        shares.append(t("fig_catchments_curves_alt_network", lang, network=network,
+                        all=format_percent(share_all, lang), vulnerable=format_percent(share_vuln, lang)))
+    alt = t("fig_catchments_curves_alt", lang, radius=km(radius_km, lang),
+            shares="; ".join(shares))
     return figures.Figure(fig, alt)

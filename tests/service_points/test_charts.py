@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from playbook import figures
-from playbook.i18n import format_number, t
+from playbook.i18n import format_number, format_percent, t
 from playbook.service_points import charts
 
 matplotlib.use("Agg")
@@ -48,12 +48,15 @@ def curves():
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_distance_matrix_chart(matrix, lang):
     chart = charts.distance_matrix_chart(matrix, radius_km=50, source=SOURCE[lang], lang=lang)
-    _check(chart, lang, t("fig_catchments_matrix_title", lang, unit="000"), t("catchments_distance_band", lang),
-           t("catchments_quintile", lang))
+    network = t("catchments_service_canada", lang)  # the default network
+    _check(chart, lang, t("fig_catchments_matrix_title", lang, unit="000", network=network),
+           t("catchments_distance_band", lang, network=network), t("catchments_quintile", lang))
     far, near = 24_000 + 25_000, 21_000 + 22_000 + 23_000  # quintile 5: 50 km or more, and under 50 km
     expected = t("fig_catchments_matrix_alt", lang, far=format_number(far, lang), near=format_number(near, lang),
-                 radius=50)
+                 radius=50, network=network)
     assert _flat(chart.alt) == _flat(expected)
+    own = charts.distance_matrix_chart(matrix, radius_km=12.5, source=SOURCE[lang], lang=lang, network="Clinics")
+    assert "Clinics" in own.fig._suptitle.get_text() and ("12.5 km" in own.alt or "12,5 km" in own.alt)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -66,3 +69,15 @@ def test_coverage_curves_chart(curves, lang):
     legend = [text.get_text() for text in chart.fig.axes[0].get_legend().get_texts()]
     assert t("catchments_all_people", lang, network=t("catchments_libraries", lang)) in legend
     assert "80" in chart.alt and "50" in chart.alt  # libraries reach 80 % of everyone within 50 km
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_coverage_curves_of_any_number_of_networks(curves, lang):
+    libraries, service_canada = curves
+    chart = charts.coverage_curves_chart({"Clinics": libraries, "Offices": service_canada, "Vans": libraries},
+                                         radius_km=25, source=SOURCE[lang], lang=lang)
+    assert len(chart.fig.axes[0].get_lines()) == 3 * 2 + 1  # everyone and most vulnerable per network, the radius
+    for network, share in (("Clinics", 60), ("Offices", 50)):
+        expected = t("fig_catchments_curves_alt_network", lang, network=network, all=format_percent(share, lang),
+                     vulnerable=format_percent(share - 20, lang))
+        assert _flat(expected) in _flat(chart.alt)

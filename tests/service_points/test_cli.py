@@ -105,3 +105,40 @@ def test_bad_radius(files, capsys):
         cli.main(command(files, "--radius-km", 0, "--out", files / "out.csv"))
     assert stop.value.code == 2
     assert "--radius-km" in capsys.readouterr().err
+
+
+def test_from_a_manifest_its_areas_and_network(csd_profile, offices, write_manifest, tmp_path, capsys):
+    m = write_manifest(census={"profile": str(csd_profile)}, service_points=[{"network": "offices", "path": str(offices)}],
+                       index={"radius_km": 30})
+    out, per_point = tmp_path / "out.csv", tmp_path / "per_point.csv"
+    assert cli.main(["catchments", "--manifest", str(m.path), "--out", str(out), "--points-out", str(per_point)]) == 0
+    printed = capsys.readouterr().out
+    assert "network offices: 3 points, 3 with a location" in printed and "radius 30 km" in printed
+    assert "Not in this analysis: Service Canada points of service" in printed
+    assert "Distances not reported" not in printed  # the offices cover the analysis' two provinces
+    table = pd.read_csv(out, dtype={"id": str, "nearest_point": str})
+    assert list(table.columns) == ["id", "nearest_point", "distance_km", "points_within"]
+    assert table["id"].str[9:11].isin(["11", "12"]).all() and set(table["nearest_point"]) <= {"OF-1", "OF-2", "OF-3"}
+    bridgewater = table.set_index("id").loc["2021A00051206004"]
+    assert bridgewater["nearest_point"] == "OF-2" and bridgewater["distance_km"] == pytest.approx(0, abs=1e-6)
+    assert pd.read_csv(per_point)["population_within"].gt(0).all()
+
+
+def test_a_manifest_network_that_does_not_exist_and_a_missing_input(csd_profile, write_manifest, tmp_path, capsys):
+    m = write_manifest(census={"profile": str(csd_profile)})
+    assert cli.main(["catchments", "--manifest", str(m.path), "--network", "vans", "--out", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "no network 'vans' in the analysis" in err and "service_canada, libraries" in err
+    assert cli.main(["catchments", "--points", str(tmp_path / "p.csv"), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "--areas and --points are both needed without --manifest" in capsys.readouterr().err
+
+
+def test_from_a_manifest_without_networks_the_embedded_ones_are_named_and_flagged(csd_profile, write_manifest, tmp_path,
+                                                                                  capsys):
+    m = write_manifest(census={"profile": str(csd_profile)})
+    out = tmp_path / "out.csv"
+    assert cli.main(["catchments", "--manifest", str(m.path), "--network", "libraries", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "names no service points" in printed  # the embedded networks, said so
+    assert "Prince Edward Island (1 of 2 with a location)" in printed  # ODCAF lists 2 PEI libraries, 1 located
+    assert set(pd.read_csv(out, dtype={"nearest_point": str})["nearest_point"].str[:6]) == {"ODCAF-"}
