@@ -14,14 +14,16 @@ import sys
 from pathlib import Path
 
 from playbook import i18n
-from playbook.io import atomic_path
+from playbook.io import atomic_path, check_outputs
 
 
 def _dictionary(args) -> int:
     from playbook.evi.dictionary import PAGE, dictionary_markdown
 
-    text = dictionary_markdown(args.spec, args.lang)
     out = Path(args.out) if args.out else PAGE
+    if not args.check:
+        check_outputs([out], [args.spec])
+    text = dictionary_markdown(args.spec, args.lang)
     if args.check:
         current = out.read_text(encoding="utf-8") if out.is_file() else ""
         if current != text:
