@@ -48,6 +48,7 @@ from playbook import i18n
 from playbook import jurisdiction as jur
 from playbook.book import site as site_assets
 from playbook.book import templates
+from playbook.book import translate as translation
 from playbook.errors import PlaybookError
 from playbook.paths import ROOT
 from playbook.sources import manifest as manifests
@@ -115,6 +116,9 @@ def language_config(base: dict, lang: str, execute: str, static_dir: Path | None
         {
             **offline,
             "language": lang,
+            # code cells are collapsed (tag hide-input): their toggle, in the page's language
+            "nb_code_prompt_show": i18n.t("site_code_show", lang),
+            "nb_code_prompt_hide": i18n.t("site_code_hide", lang),
             **({"bibtex_default_style": "playbook_fr"} if lang == "fr" else {}),
             "locale_dirs": ["locales/"],
             "gettext_compact": False,
@@ -131,7 +135,26 @@ def language_config(base: dict, lang: str, execute: str, static_dir: Path | None
             },
         }
     )
+    return footer_config(config, lang)
+
+
+def footer_config(config: dict, lang: str) -> dict:
+    """``config`` with the footer's author ("By …") and "last updated" date format in ``lang``."""
+    config["author"] = i18n.t("site_author", lang)
+    config.setdefault("sphinx", {}).setdefault("config", {})["html_last_updated_fmt"] = i18n.t("site_date_format", lang)
     return config
+
+
+def translated_sources(root: Path, work: Path, config: dict, lang: str) -> Path | None:
+    """For a translated edition (not English, the source language): compile its catalogues into
+    ``work`` and point ``config``'s ``locale_dirs`` at them (see
+    :func:`playbook.book.translate.build_catalogues`), and write its table of contents with the
+    captions in ``lang``; return that file (for ``--toc``), or None for English."""
+    if lang == "en":
+        return None
+    locales = translation.build_catalogues(lang, work / "_build" / "locales", root / "locales")
+    config.setdefault("sphinx", {}).setdefault("config", {})["locale_dirs"] = [str(locales)]
+    return translation.localised_toc(root / "_toc.yml", lang, work / "_build" / f"_toc.{lang}.yml", root / "locales")
 
 
 def jurisdiction_config(config: dict, profile: jur.Profile | None, lang: str) -> dict:
@@ -147,13 +170,17 @@ def jurisdiction_config(config: dict, profile: jur.Profile | None, lang: str) ->
 
 
 def word_templates(root: Path) -> list[Path]:
-    """Generate the Word templates the pages offer for download, in the tree being built."""
+    """Generate the Word templates the pages offer for download, in the tree being built, and the
+    translated templates (Markdown and Word) of the other editions."""
     source = root / "book" / "templates"
-    return templates.build(source / "docx", source)
+    translated = [path for lang in i18n.LANGUAGES if lang != "en"
+                  for path in templates.build_translated(lang, source / "_build", source, root / "locales")]
+    return templates.build(source / "docx", source) + translated
 
 
 def _run_jupyter_book(root: Path, work: Path, config: dict, lang: str, strict: bool, builder: str = "html",
-                      profile: jur.Profile | None = None, manifest: manifests.Manifest | None = None) -> Path:
+                      profile: jur.Profile | None = None, manifest: manifests.Manifest | None = None,
+                      toc: Path | None = None) -> Path:
     build_dir = work / "_build"
     build_dir.mkdir(parents=True, exist_ok=True)
     generated = build_dir / "_config.generated.yml"
@@ -167,6 +194,8 @@ def _run_jupyter_book(root: Path, work: Path, config: dict, lang: str, strict: b
         cmd += ["--builder", "custom", "--custom-builder", builder]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
+    if toc is not None:
+        cmd += ["--toc", str(toc)]
     env = {k: v for k, v in os.environ.items() if k not in (jur.ENV_VAR, manifests.ENV_VAR)} | {"PLAYBOOK_LANG": lang}
     if profile is not None:
         env[jur.ENV_VAR] = str(profile.path)
@@ -262,7 +291,8 @@ def build_book(
                               if not {".venv", "_build", "node_modules"} & set(p.relative_to(root).parts)}
                              - set(execute_only))
             config["execute"]["exclude_patterns"] = skipped
-        built = _run_jupyter_book(root, work, config, lang, strict, profile=profile, manifest=analysis)
+        toc = translated_sources(root, work, config, lang)
+        built = _run_jupyter_book(root, work, config, lang, strict, profile=profile, manifest=analysis, toc=toc)
         stamp.write_text(current)
         shutil.rmtree(site / lang, ignore_errors=True)
         shutil.copytree(built, site / lang)

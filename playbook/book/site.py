@@ -12,6 +12,7 @@ Two parts:
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -95,8 +96,28 @@ def _accessible_markup(context) -> None:
         context["generate_toctree_html"] = generate_toctree_html
 
 
+#: The notice above a page whose numbers are synthetic (inline colours: the same contrast, 11:1, in
+#: light and dark mode).
+_BANNER = ('<div class="playbook-synthetic-banner" role="note" style="background:#fff4ce;color:#3d2e00;'
+           'border:1px solid #7a5c00;border-left:6px solid #7a5c00;border-radius:3px;padding:.5rem .75rem;'
+           'margin:0 0 1rem"><p style="margin:0;color:#3d2e00"><strong>{title}</strong> {text}</p></div>')
+
+
+def synthetic_banner(body: str, lang: str | None = None) -> str:
+    """``body`` (a page's HTML) with the synthetic-data notice on top when the page shows numbers
+    labelled synthetic (a source line or caption saying "demo data, synthetic"), else unchanged."""
+    marker = i18n.t("site_synthetic_marker", lang).lower()
+    if 'class="playbook-synthetic-banner"' in body or marker not in html.unescape(body).lower():
+        return body
+    notice = _BANNER.format(title=html.escape(i18n.t("site_synthetic_banner_title", lang)),
+                            text=html.escape(i18n.t("site_synthetic_banner", lang)))
+    return notice + body
+
+
 def _page_markup(app, pagename, templatename, context, doctree) -> None:
     _accessible_markup(context)
+    if context.get("body"):
+        context["body"] = synthetic_banner(context["body"], context.get("language") or None)
 
 
 def _page_scripts(app, pagename, templatename, context, doctree) -> None:

@@ -105,3 +105,15 @@ def test_catalogues_are_in_step_with_the_sources(tmp_path):
     pending = pending_pages()
     stale = [s for s in translate.status("fr", tmp_path / "locales") if s.missing and s.page not in pending]
     assert not stale, f"English text changed without its French translation: {stale}"
+
+
+def test_synthetic_pages_carry_the_banner_and_code_is_collapsed(site):
+    from playbook import i18n
+
+    for lang in ("en", "fr"):
+        results = (site / lang / "notebooks" / "18-evi-results.html").read_text(encoding="utf-8")
+        assert results.count('class="playbook-synthetic-banner"') == 1, f"{lang}: no banner above synthetic numbers"
+        assert htmllib.escape(i18n.t("site_synthetic_banner_title", lang), quote=False) in results
+        assert i18n.t("site_code_show", lang) in results and "Show code cell" not in results
+        guide = (site / lang / "book" / "01-why-ddi" / "index.html").read_text(encoding="utf-8")
+        assert "playbook-synthetic-banner" not in guide  # a chapter with no synthetic numbers

@@ -39,3 +39,12 @@ def test_follows_the_skeleton(path):
 
 # Execution: every notebook runs in both languages in the whole-book build (tests/test_book.py,
 # warnings and cell errors fail it), so it is not run a third time here.
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_is_out_of_the_readers_way(path):
+    """Every code cell is collapsed on the site (``hide-input``): a reader sees the results first."""
+    nb = nbformat.read(path, as_version=4)
+    shown = [c.source.splitlines()[0] for c in nb.cells
+             if c.cell_type == "code" and not {"hide-input", "remove-input"} & set(c.metadata.get("tags", []))]
+    assert not shown, f"{path.name}: code cells shown in full: {shown[:3]}"

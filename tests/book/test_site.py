@@ -27,3 +27,31 @@ def test_book_config_loads_nothing_from_a_cdn(tmp_path):
     assert sphinx["config"]["nb_ipywidgets_js"] == {}
     assert sphinx["config"]["mathjax_path"] == site.MATHJAX_PATH
     assert sphinx["config"]["html_static_path"] == [str(tmp_path)]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_page_with_synthetic_numbers_gets_the_banner_in_its_language(lang):
+    from playbook import i18n
+
+    caption = i18n.source_line("Statistics Canada", synthetic=True, lang=lang)
+    body = f"<p>{caption}</p>"
+    out = site.synthetic_banner(body, lang)
+    assert out.endswith(body) and out.startswith('<div class="playbook-synthetic-banner" role="note"')
+    assert i18n.t("site_synthetic_banner_title", lang) in out
+    assert site.synthetic_banner(out.replace(caption, ""), lang).count("playbook-synthetic-banner") == 1  # once
+    real = f"<p>{i18n.source_line('Statistics Canada', synthetic=False, lang=lang)}</p>"
+    assert site.synthetic_banner(real, lang) == real
+
+
+def test_the_banner_has_at_least_4_5_to_1_contrast():
+    import re
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    background = re.search(r"background:(#[0-9a-f]{6})", site._BANNER).group(1)
+    for colour in re.findall(r"[^-]color:(#[0-9a-f]{6})", site._BANNER):
+        high, low = sorted([luminance(background), luminance(colour)], reverse=True)
+        assert (high + 0.05) / (low + 0.05) >= 4.5
