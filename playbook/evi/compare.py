@@ -43,6 +43,17 @@ def ranks(results: Mapping[str, Any], unit: str = "DGUID") -> pd.DataFrame:
     return pd.concat(frames, axis=1).reset_index()
 
 
+#: Catalogue keys of variant labels that name a method of another step (the rest: ``evi_variant_<label>``).
+VARIANT_KEYS = {m: f"evi_aggregate_{m}" for m in ("arithmetic", "geometric", "harmonic", "minimum")}
+
+
+def variant_label(label: str, lang: str | None = None) -> str:
+    """The reader's name of a variant (``"group_median"`` -> "Median of the province"), or the
+    label itself when the catalogue has none (a variant the analyst named)."""
+    key = VARIANT_KEYS.get(label, "evi_variant_" + label.replace("-", "_"))
+    return i18n.t(key, lang) if key in i18n.catalogue() else label
+
+
 def rank_changes(results: Mapping[str, Any], base: str, *, top: int = 20, lang: str | None = None) -> pd.DataFrame:
     """How far each result moves the ranks from ``base``: rank correlation (Spearman), mean and
     largest absolute shift, share of areas changing quintile, and how many of ``base``'s top areas
@@ -62,7 +73,7 @@ def rank_changes(results: Mapping[str, Any], base: str, *, top: int = 20, lang: 
         valid = ~np.isnan(qb) & ~np.isnan(qo)
         rows.append(
             {
-                i18n.t("evi_variant", lang): label,
+                i18n.t("evi_variant", lang): variant_label(label, lang),
                 i18n.t("evi_scored", lang): int(other.notna().sum()),
                 i18n.t("evi_rank_correlation", lang): b[both].corr(other[both], method="spearman"),
                 i18n.t("evi_mean_shift", lang): shift.mean(),
@@ -116,7 +127,7 @@ def weights_table(results: Mapping[str, Any], spec: SpecLike = None, lang: str |
     frames = []
     for label, r in results.items():
         w = r.weights[r.weights["level"] == "indicator"].set_index("id")["weight"]
-        frames.append((100 * w).rename(label))
+        frames.append((100 * w).rename(variant_label(label, lang)))
     out = pd.concat(frames, axis=1)
     out.index = out.index.map(lambda i: labels.get(i, i))
     return out.rename_axis(i18n.t("evi_indicator", lang)).reset_index()

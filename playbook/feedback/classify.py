@@ -34,6 +34,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
+from playbook import i18n
 from playbook.errors import PlaybookError
 from playbook.feedback.redact import require_redacted
 from playbook.io import atomic_path
@@ -236,53 +237,29 @@ def train(texts: pd.Series, labels: pd.Series, *, categories: dict | None = None
     return FeedbackClassifier(pipeline, categories, chosen, metrics, meta), evaluation
 
 
-def model_card(clf: FeedbackClassifier, *, sha256: str = "") -> str:
-    """A model card in Markdown (after Mitchell et al., 2019): what the model is for and how well it did."""
+def model_card(clf: FeedbackClassifier, *, sha256: str = "", lang: str | None = "en") -> str:
+    """A model card in Markdown (after Mitchell et al., 2019): what the model is for and how well it
+    did, in ``lang`` (the card saved beside a model is English; a page shows it in its language)."""
+    lang = i18n.language(lang)
     m, meta = clf.metrics, clf.meta
-    rows = "\n".join(f"| {r['category']} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1']:.2f} "
-                     f"| {int(r['support'])} |" for r in m.get("per_class", []))
-    features = "word unigrams and bigrams" + (" and character n-grams" if meta.get("chars") else "")
     nan = float("nan")
-    cats = "\n".join(f"- `{cid}`: {c['en']} / {c['fr']}" for cid, c in clf.categories.items())
-    return f"""# Model card: client-feedback service classifier
 
-## Model details
-- Linear support vector machine on TF-IDF {features}, probabilities calibrated
-  with Platt scaling (scikit-learn {meta.get('scikit_learn', '?')}); seed {meta.get('seed', 0)}.
-- Trained {meta.get('trained', '?')} on {meta.get('comments', '?')} labelled comments. {meta.get('data', '')}
-- sha256: {sha256}
+    def num(value, decimals):
+        return i18n.format_number(float(value), lang, decimals)
 
-## Intended use
-Sorting client comments (already stripped of personal information) into service categories so
-that analysts can count, track and read them. Comments whose confidence is below
-{clf.threshold:.2f} are routed to a person (`needs_review`).
-
-## Not intended for
-Any decision about an individual client (eligibility, benefits, priority, investigation). Under
-the Treasury Board *Directive on Automated Decision-Making*, using it to make or support such
-decisions would require an Algorithmic Impact Assessment first.
-
-## Categories
-{cats}
-
-## Evaluation ({m.get('folds', '?')}-fold cross-validation)
-Accuracy {m.get('accuracy', float('nan')):.3f}; macro F1 {m.get('macro_f1', float('nan')):.3f}.
-At the threshold {clf.threshold:.2f}, {m.get('share_automatic', float('nan')):.0%} of comments are sorted
-automatically, with accuracy {m.get('accuracy_automatic', nan):.3f} (target {m.get('target_accuracy', nan):.2f}).
-
-| category | precision | recall | F1 | comments |
-|---|---|---|---|---|
-{rows}
-
-## Limitations
-- Scores measured on synthetic comments are not evidence of accuracy on real feedback: label a
-  random sample of real comments (two people, disagreements resolved) and measure again.
-- The model learns the wording of its training comments; new services, new words and slang
-  lower its accuracy. Re-evaluate on a fresh labelled sample at least once a year.
-- Comments about several topics get one category.
-
-## Ethical considerations
-Personal information is replaced by placeholders before training and prediction. Check the
-errors by language (English, French) and by channel: a model that is worse in one official
-language serves that language's clients worse.
-"""
+    rows = "\n".join(f"| {r['category']} | {num(r['precision'], 2)} | {num(r['recall'], 2)} | {num(r['f1'], 2)} "
+                     f"| {num(r['support'], 0)} |" for r in m.get("per_class", []))
+    card = i18n.t(
+        "feedback_card", lang,
+        features=i18n.t("feedback_card_features_chars" if meta.get("chars") else "feedback_card_features", lang),
+        sklearn=meta.get("scikit_learn", "?"), seed=meta.get("seed", 0), trained=meta.get("trained", "?"),
+        comments=num(meta["comments"], 0) if "comments" in meta else "?", data=meta.get("data", ""),
+        threshold=num(clf.threshold, 2),
+        categories="\n".join(f"- `{cid}`: {c[lang]}" for cid, c in clf.categories.items()),
+        folds=m.get("folds", "?"), accuracy=num(m.get("accuracy", nan), 3), macro_f1=num(m.get("macro_f1", nan), 3),
+        share=i18n.format_percent(100 * m.get("share_automatic", nan), lang, 0),
+        accuracy_automatic=num(m.get("accuracy_automatic", nan), 3), target=num(m.get("target_accuracy", nan), 2),
+        rows=rows)
+    head, _, rest = card.partition("\n\n## ")
+    details, _, after = rest.partition("\n\n")
+    return f"{head}\n\n## {details}\n- sha256: {sha256}\n\n{after}"

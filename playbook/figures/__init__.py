@@ -14,7 +14,9 @@ spec: :class:`~.interactive.VegaChart`). A notebook cell simply ends with the ch
 
     evi.charts.weights_chart(weights, lang)
 
-``finish``, ``show``, ``use_style``, ``Figure`` and ``AccessibleFigure`` are importable from here; the
+Tables end a cell with :func:`playbook.figures.tables.table` (``frame.pipe(figures.table, lang, 1)``):
+numbers in the page's language. ``finish``, ``show``, ``use_style``, ``Figure``, ``AccessibleFigure``
+and ``table`` are importable from here; the
 plotting libraries load on first use, so importing the package stays cheap.
 """
 
@@ -24,12 +26,14 @@ from playbook.figures.style import PALETTE, SEQUENTIAL, VEGA_MARKER
 
 _STATIC = ("AccessibleFigure", "Figure", "finish", "show", "use_style")
 
-__all__ = ["PALETTE", "SEQUENTIAL", "VEGA_MARKER", *_STATIC, "interactive", "static"]
+__all__ = ["PALETTE", "SEQUENTIAL", "VEGA_MARKER", *_STATIC, "interactive", "static", "table", "tables"]
 
 
 def __getattr__(name: str):
     if name in _STATIC:
         return getattr(importlib.import_module("playbook.figures.static"), name)
-    if name in ("interactive", "static"):
+    if name == "table":
+        return importlib.import_module("playbook.figures.tables").table
+    if name in ("interactive", "static", "tables"):
         return importlib.import_module(f"playbook.figures.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -19,9 +19,11 @@ def test_variants_and_rank_changes(csd):
         {"spec": {}, "geo": {"normalise": {"method": "minmax", "range": [1, 100]}, "aggregate": {"method": "geometric"}}},
     )
     table = evi.compare.rank_changes(results, base="spec", top=5, lang="en").set_index("Variant")
-    assert table.loc["spec", "Mean rank shift"] == 0 and table.loc["spec", "Top 5 kept"] == 5
-    assert table.loc["spec", "Rank correlation with the default"] == pytest.approx(1)
-    assert 0 < table.loc["geo", "Rank correlation with the default"] < 1
+    assert table.loc["As specified", "Mean rank shift"] == 0 and table.loc["As specified", "Top 5 kept"] == 5
+    assert table.loc["As specified", "Rank correlation with the default"] == pytest.approx(1)
+    assert 0 < table.loc["geo", "Rank correlation with the default"] < 1  # a variant the analyst named
+    french = evi.compare.rank_changes(results, base="spec", top=5, lang="fr")
+    assert "Selon la spécification" in set(french.iloc[:, 0])
 
 
 def test_top_areas_pass_disclosure_control(csd):

@@ -95,3 +95,15 @@ def test_unknown_label_names_the_row(sample):
 def test_refuses_raw_text(sample):
     with pytest.raises(PlaybookError, match="redacted"):
         classify.cross_validate(pd.Series(sample[0].to_numpy()), sample[1])
+
+
+def test_the_model_card_in_french_has_french_headings_and_numbers(trained):
+    model, _ = trained
+    card = classify.model_card(model, sha256="abc", lang="fr")
+    assert card.startswith("# Fiche du modèle") and "## Limites" in card and "Directive sur la prise" in card
+    assert "Model details" not in card and "labelled comments" not in card
+    assert "- sha256: abc" in card  # the line a saved card is checked by
+    threshold = f"{model.threshold:.2f}".replace(".", ",")
+    assert f"inférieure à {threshold}" in card
+    english = classify.model_card(model, sha256="abc")
+    assert english.startswith("# Model card") and "- sha256: abc\n" in english
