@@ -170,11 +170,23 @@ class FeedbackClassifier:
                              "needs_review": confidence < self.threshold}, index=texts.index)
 
     def save(self, path: str | Path) -> tuple[Path, Path]:
-        """Write the model (joblib) and its card (``<path>.card.md``, with the model's SHA-256)."""
+        """Write the model (joblib) and its card (``<path>.card.md``, with the model's SHA-256).
+
+        The same training gives the same bytes: scikit-learn's vectorizers keep the memory address of
+        their stop-word list (``_stop_words_id``, a check that the list was validated), which is
+        written as 0 and restored on :meth:`load`."""
         path = Path(path)
+        vectorizers = _vectorizers(self.pipeline)
+        kept = [v._stop_words_id for v in vectorizers]
         with atomic_path(path) as tmp:
-            joblib.dump({"pipeline": self.pipeline, "categories": self.categories, "threshold": self.threshold,
-                         "metrics": self.metrics, "meta": self.meta}, tmp, compress=3)
+            try:
+                for v in vectorizers:
+                    v._stop_words_id = 0
+                joblib.dump({"pipeline": self.pipeline, "categories": self.categories, "threshold": self.threshold,
+                             "metrics": self.metrics, "meta": self.meta}, tmp, compress=3)
+            finally:
+                for v, was in zip(vectorizers, kept, strict=True):
+                    v._stop_words_id = was
             digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
             card = card_path(path)
             with atomic_path(card) as card_tmp:
@@ -196,7 +208,17 @@ class FeedbackClassifier:
             raise PlaybookError("the model does not match its card (changed or replaced)", path=path,
                                 expected="the SHA-256 recorded in " + card.name)
         data = joblib.load(path)
+        for v in _vectorizers(data["pipeline"]):
+            v._stop_words_id = id(v.stop_words)  # validated when trained (see save)
         return cls(**data)
+
+
+def _vectorizers(pipeline) -> list:
+    """The fitted text vectorizers of ``pipeline`` (those that remember their stop-word check)."""
+    found = [pipeline] if hasattr(pipeline, "_stop_words_id") else []
+    params = pipeline.get_params(deep=True) if hasattr(pipeline, "get_params") else {}
+    found += [p for p in params.values() if hasattr(p, "_stop_words_id") and p is not pipeline]
+    return list({id(v): v for v in found}.values())
 
 
 def card_path(model_path: str | Path) -> Path:

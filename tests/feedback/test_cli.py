@@ -110,3 +110,19 @@ def test_unknown_label_names_file_row_and_column(comments, tmp_path, capsys):
 def test_help_lists_the_three_steps():
     result = run("--help")
     assert all(step in result.stdout for step in ("redact", "classify", "train"))
+
+
+def test_the_same_training_gives_the_same_model_bytes(corpus, tmp_path):
+    labelled = tmp_path / "labelled.csv"
+    corpus.sample(400, random_state=2)[["comment_id", "text", "topic"]].to_csv(labelled, index=False)
+    models = []
+    for name in ("a.joblib", "b.joblib"):  # two processes: no memory address may reach the file
+        result = run("train", labelled, "--text-column", "text", "--label-column", "topic", "--out",
+                     tmp_path / name, "--folds", "3")
+        assert result.returncode == 0, result.stderr
+        models.append((tmp_path / name).read_bytes())
+    assert models[0] == models[1]
+    new = tmp_path / "new.csv"
+    pd.DataFrame(ROWS).to_csv(new, index=False)
+    result = run("classify", new, "--text-column", "comment", "--model", tmp_path / "a.joblib", "--out", tmp_path / "c.csv")
+    assert result.returncode == 0 and "Warning" not in result.stderr, result.stderr  # loads and predicts as trained
