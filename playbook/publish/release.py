@@ -6,6 +6,12 @@ control cannot be produced through this module or the CLI.
 
 A release is written into a temporary folder next to ``out`` and renamed into place at the end, so
 a failure leaves no half-written release (and an earlier one at the same place stays untouched).
+
+**Reproducible.** The same inputs, rules and seed give the same bytes in every file of a release but
+one: a DuckDB file holds checksums and identifiers of its own that differ from one write to the
+next (even single-threaded). Its canonical form is its content: :func:`content_digest` (every table
+and view, in name order, with its columns, types and rows sorted) is what two releases are compared
+by.
 """
 
 from __future__ import annotations
@@ -156,6 +162,31 @@ def _write_duckdb(path: Path, tables: list[Protected], metadata: dict, report: p
             con.execute(f"CREATE VIEW {quote_identifier(name)} AS {sql}")  # the views' SQL is the package's own
     finally:
         con.close()
+
+
+def content_digest(path: str | Path) -> str:
+    """The SHA-256 of the content of the DuckDB file ``path``: every table and view in name order,
+    its column names and types, its comment, and its rows (sorted, as CSV text). Two releases made
+    from the same inputs have the same digest although their files differ in bytes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        objects = con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                              "WHERE table_schema = 'main' ORDER BY table_name").fetchall()
+        for name, kind in objects:
+            table = quote_identifier(name)
+            columns = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+                                  "ORDER BY ordinal_position", [name]).fetchall()
+            comment = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()
+            digest.update(repr((name, kind, columns, comment)).encode())
+            frame = con.execute(f"SELECT * FROM {table}").df()
+            rows = frame.astype(str).sort_values(list(frame.columns)).to_csv(index=False)
+            digest.update(rows.encode())
+    finally:
+        con.close()
+    return digest.hexdigest()
 
 
 def _sql_text(text: str) -> str:

@@ -10,6 +10,7 @@ import pytest
 from playbook.errors import PlaybookError
 from playbook.privacy import Policy
 from playbook.publish import postgres
+from playbook.publish import release as rel
 from playbook.publish.release import MARKER, Protected, TableSpec, protect_tables, write_release
 
 
@@ -173,3 +174,21 @@ def test_a_release_written_before_the_marker_is_still_recognised(release, tmp_pa
     with pytest.raises(PlaybookError, match="not a release"):
         write_release(tables, report, out, metadata={"release": "r3"})
     assert (out / "my notes.txt").read_text() == "mine"
+
+
+def test_two_identical_releases_have_the_same_content(specs, tmp_path):
+    """Every file byte for byte, except the DuckDB file, compared by its canonical content digest."""
+    releases = []
+    for name in ("one", "two"):
+        tables, report = rel.protect_tables(specs, Policy(threshold=10, min_respondents=30, rounding_base=5, seed=3))
+        releases.append(rel.write_release(tables, report, tmp_path / name, metadata={"release": "r"}))
+    one, two = releases
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    for path in files:
+        if path.name != rel.DATABASE:
+            assert (one / path).read_bytes() == (two / path).read_bytes(), path
+    assert rel.content_digest(one / rel.DATABASE) == rel.content_digest(two / rel.DATABASE)
+    tables, report = rel.protect_tables(specs, Policy(threshold=10, min_respondents=30, rounding_base=5, seed=3))
+    changed = rel.write_release(tables, report.iloc[1:], tmp_path / "three", metadata={"release": "r"})
+    assert rel.content_digest(changed / rel.DATABASE) != rel.content_digest(one / rel.DATABASE)
