@@ -74,6 +74,18 @@ def french_typography(text: str) -> str:
     return re.sub(r"\ue000(\d+)\ue001", lambda m: code[int(m.group(1))], text)
 
 
+#: Geographic levels of the Census Profile files (``GEO_LEVEL``) whose catalogue key is not their name.
+_GEO_LEVEL_KEYS = {"census metropolitan area": "geo_level_cma", "census agglomeration": "geo_level_ca"}
+
+
+def geo_level(level: str, lang: str | None = None) -> str:
+    """A ``GEO_LEVEL`` of the Census Profile in ``lang`` (``"Dissemination area"`` -> "Aire de
+    diffusion"); a level the catalogue does not know is shown as the file gives it."""
+    name = str(level).strip().lower()
+    key = _GEO_LEVEL_KEYS.get(name, "geo_level_" + name.replace(" ", "_"))
+    return t(key, lang) if key in catalogue() else str(level)
+
+
 def format_number(value: float, lang: str | None = None, decimals: int = 0) -> str:
     """``1234567.8`` -> ``1,234,568`` (en) or ``1 234 568`` (fr, narrow no-break spaces)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
