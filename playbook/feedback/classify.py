@@ -269,7 +269,8 @@ def model_card(clf: FeedbackClassifier, *, sha256: str = "", lang: str | None = 
     def num(value, decimals):
         return i18n.format_number(float(value), lang, decimals)
 
-    rows = "\n".join(f"| {r['category']} | {num(r['precision'], 2)} | {num(r['recall'], 2)} | {num(r['f1'], 2)} "
+    names = {cid: c.get(lang, cid) for cid, c in clf.categories.items()}
+    rows = "\n".join(f"| {names.get(r['category'], r['category'])} | {num(r['precision'], 2)} | {num(r['recall'], 2)} | {num(r['f1'], 2)} "
                      f"| {num(r['support'], 0)} |" for r in m.get("per_class", []))
     card = i18n.t(
         "feedback_card", lang,

@@ -2,7 +2,8 @@
 
 Use :func:`finish` to title a figure and stamp its source line (which says "demo data, synthetic"
 where the numbers are generated), then return a :class:`Figure` (figure + alt text), which displays
-itself with its alt text; :func:`show` renders any figure with alt text. In the built book
+itself with its alt text; :func:`show` renders any figure with alt text. The source line of a
+finished figure is also its HTML caption, and the alt text of a synthetic one ends with the notice. In the built book
 the figure becomes an ``<img>`` with that ``alt`` attribute inside a ``<figure>``; in JupyterLab it
 displays the same way.
 """
@@ -47,7 +48,18 @@ def finish(fig, *, title: str, source: str, xlabel: str | None = None, ylabel: s
     fig.suptitle("\n".join(textwrap.wrap(title, 80)), fontweight="bold", x=0.01, ha="left")
     fig.text(0.01, 0.005, "\n".join(textwrap.wrap(source, 120)), fontsize=8, color="#333333", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig._playbook_source = source  # shown again as the HTML caption (see show)
     return fig
+
+
+def _synthetic_notice(source: str) -> str | None:
+    """The short "demo data, synthetic" notice in the language of ``source``, if it says so."""
+    from playbook import i18n
+
+    for lang in i18n.LANGUAGES:
+        if i18n.t("site_synthetic_marker", lang).lower() in source.lower():
+            return i18n.t("site_synthetic_banner_title", lang)
+    return None
 
 
 class AccessibleFigure:
@@ -106,7 +118,14 @@ def show(fig, alt: str | None = None, caption: str | None = None) -> AccessibleF
         return fig.show() if alt is None else show(fig.fig, alt, caption or fig.caption)
     if not alt or len(alt.strip()) < 20:
         raise PlaybookError("alt text must describe the figure (20 characters or more)", field="alt")
+    source = getattr(fig, "_playbook_source", None)
+    alt = " ".join(alt.split())
+    if source:  # the source line, drawn small inside the image, is also given as text
+        caption = caption or source
+        notice = _synthetic_notice(source)
+        if notice and notice.lower() not in alt.lower():
+            alt = f"{alt} {notice}"
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
     plt.close(fig)
-    return AccessibleFigure(buffer.getvalue(), " ".join(alt.split()), caption)
+    return AccessibleFigure(buffer.getvalue(), alt, caption)

@@ -4,7 +4,8 @@
 (``frame.pipe(table, lang, 1)``): every number goes through :func:`playbook.i18n.format_number`,
 the one place where numbers are formatted by locale (a decimal comma and narrow no-break spaces
 between thousands in French), a column whose values are all whole numbers prints without
-decimals, a year stays a year (``2021``, not ``2 021``), and a missing value prints as a dash.
+decimals, a year or a code stays as it is (``2021``, not ``2 021``), and a missing value prints as a
+dash.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ MISSING = "–"
 #: A whole-number column whose values all lie in this range, named like a year, prints as is.
 YEARS = (1800, 2200)
 YEAR_NAMES = ("year", "année", "annee", "census_year", "cycle")
+#: A numeric column named like an identifier (a geographic code, an id) prints its digits as they are.
+CODE_NAMES = ("code", "uid", "dguid", "id", "identifiant", "characteristic")
+
+
+def _is_code_column(name) -> bool:
+    words = [w for w in str(name).lower().replace("_", " ").replace("(", " ").replace(")", " ").split() if w]
+    return any(w in CODE_NAMES or w.endswith("uid") for w in words)
 
 
 def _is_year_column(name, values: pd.Series) -> bool:
@@ -42,7 +50,7 @@ def table(frame: pd.DataFrame, lang: str | None = None, precision: int = 1, *, i
         values = frame[column]
         if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             continue
-        if _is_year_column(column, values):
+        if _is_year_column(column, values) or (_is_code_column(column) and _whole(values)):
             formats[column] = lambda v: MISSING if pd.isna(v) else str(int(v))
             continue
         decimals = 0 if pd.api.types.is_integer_dtype(values) or _whole(values) else precision

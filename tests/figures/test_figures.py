@@ -15,7 +15,7 @@ def test_finished_figure_displays_with_alt_text_and_is_closed():
     assert not plt.fignum_exists(fig.number)
     html = shown._repr_html_()
     assert html.startswith('<figure class="playbook-figure"><img src="data:image/png;base64,')
-    assert 'alt="A line rising from 3 to 4 &quot;quoted&quot;"' in html
+    assert 'alt="A line rising from 3 to 4 &quot;quoted&quot; Demo data, synthetic."' in html  # the notice added
     assert shown._repr_png_()[:4] == b"\x89PNG"
 
 

@@ -13,6 +13,8 @@ def test_french_numbers_use_a_decimal_comma_and_thin_spaces():
     assert "52,5" in fr and "36\u202f860,0" in fr  # a float column keeps its decimals
     assert "1\u202f234\u202f567<" in fr and "1234567.0" not in fr  # counts are whole numbers
     assert ">2016<" in fr and ">2021<" in fr  # years stay years
+    codes = table(pd.DataFrame({"csduid": [1001105, 2466023], "Code": [3506008.0, 1.0]}), "fr").to_html()
+    assert ">1001105<" in codes and ">3506008<" in codes  # identifiers keep their digits
     en = table(frame, "en", 1).to_html()
     assert "52.5" in en and "36,860.0" in en and "1,234,567<" in en
 
