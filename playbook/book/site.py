@@ -75,16 +75,21 @@ def _drop_unwanted_scripts(context) -> None:
 _CITATIONS = '<div role="list" class="citation-list">'
 _TASK = re.compile(r'<p>(<input class="task-list-item-checkbox"[^>]*>)(.*?)</p>', re.S)
 _SUMMARY = '<summary><span class="toctree-toggle" role="presentation">'
+_TOGGLE = '<summary aria-label="Toggle hidden content">'
 
 
 def _accessible_markup(context) -> None:
     """Fixes for axe's serious/critical rules: a checklist's checkboxes get their item's text as
-    label (``label``), the sidebar's expand buttons get a name (``summary-name``), and a
+    label (``label``), the sidebar's expand buttons get a name (``summary-name``), a collapsed code
+    cell's toggle keeps the name its text gives (``label-content-name-mismatch``), and a
     bibliography is not announced as a list whose children are not list items
     (``aria-required-children``)."""
     if "body" in context:
         body = _TASK.sub(r"<p><label>\1\2</label></p>", context["body"])
-        context["body"] = body.replace(_CITATIONS, '<div class="citation-list">')
+        body = body.replace(_CITATIONS, '<div class="citation-list">')
+        # a collapsed code cell's toggle is named by its own text ("Show the code", in the page's
+        # language), not by myst-nb's English label, which axe flags (label-content-name-mismatch)
+        context["body"] = body.replace(_TOGGLE, "<summary>")
     toctree = context.get("generate_toctree_html")
     if callable(toctree):
         name = i18n.t("site_show_subsections", context.get("language") or None)

@@ -55,3 +55,10 @@ def test_the_banner_has_at_least_4_5_to_1_contrast():
     for colour in re.findall(r"[^-]color:(#[0-9a-f]{6})", site._BANNER):
         high, low = sorted([luminance(background), luminance(colour)], reverse=True)
         assert (high + 0.05) / (low + 0.05) >= 4.5
+
+
+def test_a_collapsed_code_cell_is_named_by_its_own_text():
+    context = {"body": '<details class="hide above-input"><summary aria-label="Toggle hidden content">\n'
+                       '<span class="collapsed">Afficher le code</span></summary></details>'}
+    site._accessible_markup(context)
+    assert "aria-label" not in context["body"] and "<summary>\n<span" in context["body"]
