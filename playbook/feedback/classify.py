@@ -50,7 +50,8 @@ def load_categories(path: str | Path | None = None) -> dict[str, dict[str, str]]
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise PlaybookError(f"cannot read the categories: {exc}", path=path) from None
+        raise PlaybookError("cannot read the categories: " + " ".join(str(exc).split()), path=path,
+                            expected="a YAML mapping of category ids to en/fr labels") from None
     categories = raw.get("categories") if isinstance(raw, dict) else None
     if not isinstance(categories, dict) or len(categories) < 2:
         raise PlaybookError("no categories", path=path, field="categories", expected="a mapping of two or more ids")
@@ -270,8 +271,8 @@ def model_card(clf: FeedbackClassifier, *, sha256: str = "", lang: str | None = 
         return i18n.format_number(float(value), lang, decimals)
 
     names = {cid: c.get(lang, cid) for cid, c in clf.categories.items()}
-    rows = "\n".join(f"| {names.get(r['category'], r['category'])} | {num(r['precision'], 2)} | {num(r['recall'], 2)} | {num(r['f1'], 2)} "
-                     f"| {num(r['support'], 0)} |" for r in m.get("per_class", []))
+    rows = "\n".join(f"| {names.get(r['category'], r['category'])} | {num(r['precision'], 2)} | {num(r['recall'], 2)} "
+                     f"| {num(r['f1'], 2)} | {num(r['support'], 0)} |" for r in m.get("per_class", []))
     card = i18n.t(
         "feedback_card", lang,
         features=i18n.t("feedback_card_features_chars" if meta.get("chars") else "feedback_card_features", lang),

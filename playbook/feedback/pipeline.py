@@ -45,6 +45,9 @@ def read_comments(path: str | Path, text_column: str) -> pd.DataFrame:
                             expected="the same number of fields on every row") from None
     except pd.errors.EmptyDataError:
         raise PlaybookError("the file is empty", path=path, expected="a header row and comments") from None
+    if not isinstance(table.index, pd.RangeIndex):  # pandas took the first column as the index: a field too many
+        raise PlaybookError("every row has one field more than the header", path=path, row=1,
+                            expected="the same number of fields on every row as in the header") from None
     if text_column not in table.columns:
         raise PlaybookError(f"no column '{text_column}'", path=path, field=text_column,
                             expected=f"one of {', '.join(map(str, table.columns))}")

@@ -51,6 +51,8 @@ def read_areas(path: str | Path) -> pd.DataFrame:
         raise PlaybookError(f"cannot read the CSV: {exc}", path=path, expected="a UTF-8 CSV with a header") from None
     raw.columns = [c.strip() for c in raw.columns]
     require_columns(raw.columns, AREA_COLUMNS, path=path, expected="columns id, lat, lon, population and optionally score")
+    if raw.empty:
+        raise PlaybookError("no areas in the file (a header only)", path=path, expected="one row per area")
     out = validate(raw[["id", "lat", "lon"]], path)  # unique ids, coordinates inside Canada
     for col, expected in (("population", "a number >= 0"), ("score", "a number (or empty)")):
         if col not in raw.columns:

@@ -223,6 +223,8 @@ def read_service_points(
     if extra not in ("error", "keep"):
         raise PlaybookError(f"extra='{extra}'", field="extra", expected="'error' or 'keep'")
     raw = _rename(_read_table(path), path, extra)
+    if raw.empty:
+        raise PlaybookError("no service points in the file", path=path, expected="one row (or feature) per point")
     return validate(raw, path, require_coordinates=require_coordinates)
 
 
