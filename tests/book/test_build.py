@@ -120,12 +120,13 @@ def test_synthetic_pages_carry_the_banner_and_code_is_collapsed(site):
 
 
 def test_results_at_a_glance_comes_first_with_its_findings_and_warnings(site):
-    for lang, box, finding in (("en", "How not to use this index", "most e-vulnerable fifth"),
-                               ("fr", "Comment ne pas utiliser cet indice", "cinquième le plus cybervulnérable")):
+    for lang, box, finding, principles in (
+            ("en", "How not to use this index", "most e-vulnerable fifth", "OCAP®"),
+            ("fr", "Comment ne pas utiliser cet indice", "cinquième le plus cybervulnérable", "PCAP®")):
         start = front(site, lang).split('id="where-to-start"', 1)[-1] if 'id="where-to-start"' in front(site, lang) \
             else front(site, lang).split("par-ou-commencer", 1)[-1]
         first = re.search(r'<a class="reference internal" href="([^"]+)"', start).group(1)
         assert "01-results-at-a-glance" in first, f"{lang}: the first link of the front page is {first}"
         page = htmllib.unescape((site / lang / "notebooks" / "01-results-at-a-glance.html").read_text(encoding="utf-8"))
-        assert box in page and finding in page and "OCAP" in page
+        assert box in page and finding in page and principles in page
         assert "playbook-synthetic-banner" in page  # the demo's findings are synthetic, and say so
