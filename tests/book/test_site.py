@@ -62,3 +62,12 @@ def test_a_collapsed_code_cell_is_named_by_its_own_text():
                        '<span class="collapsed">Afficher le code</span></summary></details>'}
     site._accessible_markup(context)
     assert "aria-label" not in context["body"] and "<summary>\n<span" in context["body"]
+
+
+def test_the_french_word_check_finds_english():
+    from tests.book.french_words import english_words
+
+    page = ("<article><p>Les résultats de l'indice</p><p>The results of the index are shown below</p>"
+            "<pre>print('the results')</pre></article>")
+    assert [" ".join(r) for r in english_words(page)] == ["The results of the", "are shown below"]
+
