@@ -59,3 +59,25 @@ def served_site(site):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+#: Debian's Chromium (installed by `make system-deps`), never a browser downloaded by Playwright.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser_context(tmp_path_factory):
+    """One Chromium for the whole session (Playwright's sync API allows one at a time in a process),
+    with a fresh profile folder."""
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it with apt-get (make system-deps)")
+    with playwright_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 900}, locale="en-CA",
+        )
+        yield context
+        context.close()

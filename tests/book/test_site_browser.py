@@ -24,9 +24,6 @@ from tests.conftest import ROOT, pages
 pytestmark = pytest.mark.slow
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 PAGE_BUDGET = 2 * 1024 * 1024
@@ -47,21 +44,7 @@ class Visit:
     weight: int = 0
     violations: list[tuple[str, str, int, str]] = field(default_factory=list)
 
-
-@pytest.fixture(scope="session")
-def browser_context(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it with apt-get (make system-deps)")
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: `make test` installs it with npm ci")
-    with playwright_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 900}, locale="en-CA",
-        )
-        yield context
-        context.close()
-
+# browser_context: one Chromium for the session, shared with tests/figures/test_webmap.py (tests/conftest.py)
 
 def _block_outside(context, base: str, outside: list[str]) -> None:
     def route(r):
@@ -81,6 +64,8 @@ def all_pages(site: Path) -> list[str]:
 @pytest.fixture(scope="session")
 def visits(site, served_site, browser_context) -> dict[str, Visit]:
     """Visit every content page of both editions once; record what the checks need."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make test` installs it with npm ci")
     axe = AXE.read_text(encoding="utf-8")
     outside: list[str] = []
     _block_outside(browser_context, served_site, outside)

@@ -222,21 +222,14 @@ def test_demo_counts_pass_disclosure_control(demo):
 # --- in a browser ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser_page(tmp_path_factory):
-    from tests.book.test_site_browser import CHROMIUM, CHROMIUM_FLAGS
-
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it with apt-get (make system-deps)")
-    with playwright_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 900}, locale="en-CA")
-        page = context.new_page()
-        yield page
-        context.close()
-
+@pytest.fixture
+def browser_page(browser_context):
+    """A page of the session's Chromium (tests/conftest.py) that may load only files and data URLs
+    (its own route, which takes precedence over any route of the shared context)."""
+    page = browser_context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    yield page
+    page.close()
 
 @pytest.mark.slow
 def test_map_renders_and_its_controls_work(browser_page, written):
