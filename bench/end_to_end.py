@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -44,6 +43,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from census_extract import _peak_rss_mb  # noqa: E402  (bench/ is on the path: the scripts run from it)
 
 from playbook.codes import dguid  # noqa: E402
 from playbook.demo.census import characteristic_names  # noqa: E402
@@ -241,17 +242,6 @@ def run_duckdb(folder: str) -> dict:
 
 
 METHODS = {"pipeline": run_pipeline, "duckdb": run_duckdb}
-
-
-def _peak_rss_mb() -> float:
-    """This process's peak RSS (VmHWM; ru_maxrss survives exec, so a child would report its parent's)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(method: str, folder: str) -> None:
