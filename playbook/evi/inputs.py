@@ -385,9 +385,20 @@ def indicator_data(inputs: pd.DataFrame, spec: SpecLike = None, *, synthetic: bo
     ids[raw.get("population") or "population"] = inputs[f"c{POPULATION_ID}"].to_numpy(dtype="float64")
     synthetic = inputs.attrs.get("synthetic", True) if synthetic is None else synthetic
     ids = mask_names(ids, synthetic, lang=lang)
-    out = pd.concat([ids, values.drop(columns=raw.get("unit_id", "DGUID"))], axis=1)
+    out = pd.concat([ids, values.drop(columns=raw.get("unit_id", "DGUID")), standard_errors(inputs, raw)], axis=1)
     out.attrs["synthetic"] = bool(synthetic)
     return out
+
+
+def standard_errors(inputs: pd.DataFrame, spec: SpecLike = None) -> pd.DataFrame:
+    """``<indicator>_se`` for each indicator whose area column has standard errors beside it
+    (``<column>_se``: the small-area estimates of the survey), which the uncertainty analysis
+    draws from (:mod:`playbook.index.uncertainty`, factor ``measurement``); none otherwise."""
+    table = indicator_table(spec)
+    columns = {f"{ind.id}_se": f"{ind.source}_se" for ind in table.itertuples(index=False)
+               if ind.source_kind == "area_file" and f"{ind.source}_se" in inputs.columns}
+    return pd.DataFrame({k: pd.to_numeric(inputs[v], errors="coerce").to_numpy("float64") for k, v in columns.items()},
+                        index=pd.RangeIndex(len(inputs)))
 
 
 def at_level(data: pd.DataFrame, level: str, province: str | None = None) -> pd.DataFrame:

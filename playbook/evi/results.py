@@ -75,12 +75,19 @@ def area_classes(data: pd.DataFrame, lang: str | None = None) -> pd.Series:
     return keys.map(lambda k: i18n.t(f"evi_class_{k}", lang) if isinstance(k, str) else np.nan)
 
 
-def published(result, data: pd.DataFrame, *, spec: SpecLike = None, lang: str | None = None) -> pd.DataFrame:
+def published(result, data: pd.DataFrame, *, spec: SpecLike = None, lang: str | None = None,
+              intervals: pd.DataFrame | None = None) -> pd.DataFrame:
     """The table to share: area, level, province, population (suppressed under the threshold and
-    rounded), each dimension score, the index, rank, quintile and coverage. Labelled columns."""
+    rounded), each dimension score, the index, rank, its 5-95 % interval (``intervals``: the
+    ``ranks`` of :func:`playbook.index.uncertainty`, when given), quintile and coverage. Labelled columns."""
     lang = i18n.language(lang)
     dims = dimension_labels(spec or result.spec.raw, lang)
     table = result.scores.merge(data[["DGUID", "GEO_NAME", "GEO_LEVEL", "pruid", "population"]], on="DGUID", how="left")
+    bounds = {}
+    if intervals is not None:
+        table = table.merge(intervals[["DGUID", "rank_p05", "rank_p95"]].astype({"DGUID": table["DGUID"].dtype}),
+                            on="DGUID", how="left")
+        bounds = {"rank_p05": i18n.t("publish_col_rank_p05", lang), "rank_p95": i18n.t("publish_col_rank_p95", lang)}
     table = privacy.protect(table, counts=["population"], dependent=[*dims, "score"])
     table["pruid"] = province_names(table["pruid"], lang).to_numpy()
     names = {
@@ -94,6 +101,10 @@ def published(result, data: pd.DataFrame, *, spec: SpecLike = None, lang: str | 
         "coverage": i18n.t("evi_coverage", lang),
         "suppressed": i18n.t("evi_suppressed", lang),
     }
+    if bounds:  # the interval right after the rank
+        order = list(names)
+        at = order.index("rank") + 1
+        names = {k: (names | bounds)[k] for k in [*order[:at], *bounds, *order[at:]]}
     return _for_readers(table, names)
 
 

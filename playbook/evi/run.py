@@ -89,8 +89,9 @@ def write_results(manifest=None, out: str | Path = "evi-results", *, lang: str |
     edition = current(m.jurisdiction)  # a provincial edition publishes its own areas only
     built = {lv: (at_level(data, lv), compare.build(spec, at_level(data, lv))) for lv in present}
     built = {lv: (edition.filter(rows), result) for lv, (rows, result) in built.items()}
-    tables = {lv: res.published(result, rows, spec=spec, lang=lang).loc[lambda t, r=rows: t["DGUID"].isin(r["DGUID"])]
-              for lv, (rows, result) in built.items()}
+    intervals = {lv: rank_intervals(spec, at_level(data, lv), m) for lv in built}
+    tables = {lv: res.published(result, rows, spec=spec, lang=lang, intervals=intervals[lv])
+              .loc[lambda t, r=rows: t["DGUID"].isin(r["DGUID"])] for lv, (rows, result) in built.items()}
     shapes = {}
     if "csd" in built:
         by_csd = built["csd"][1]
@@ -110,6 +111,18 @@ def write_results(manifest=None, out: str | Path = "evi-results", *, lang: str |
             shapes["da"] = detail.shapes.merge(built["da"][1].scores, on="DGUID")
     tables["provenance"] = provenance(spec, m, lang)
     return res.export(tables, out, shapes=shapes, source=source)
+
+
+def rank_intervals(spec, rows: pd.DataFrame, manifest) -> pd.DataFrame:
+    """The 5-95 % rank interval of each area from the uncertainty analysis with the manifest's draws
+    and seed, on all the areas of the level, before any edition filter: the same figures as the map
+    and the database."""
+    from playbook import index
+
+    m = analysis_manifest(manifest)
+
+    ranks = index.uncertainty(compare.engine_spec(spec), rows, draws=m.draws, seed=m.seed).ranks
+    return ranks.assign(rank_p05=ranks["rank_p05"].round(1), rank_p95=ranks["rank_p95"].round(1))
 
 
 def _with_hierarchy(spec, m, hierarchy: pd.DataFrame, lang: str) -> pd.DataFrame:

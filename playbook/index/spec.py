@@ -55,7 +55,8 @@ BLOCK_KEYS = {
     "aggregate": ("method", "p"),
 }
 #: The keys of the ``uncertainty`` block (see :mod:`playbook.index.uncertainty`).
-UNCERTAINTY_KEYS = ("normalise", "aggregate", "weights", "impute", "remove_indicator", "range", "parameters")
+UNCERTAINTY_KEYS = ("normalise", "aggregate", "weights", "impute", "remove_indicator", "range", "parameters",
+                    "measurement")
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "impute": {"method": "none"},
@@ -316,6 +317,13 @@ def _check_uncertainty_types(block: dict, source: str | None) -> None:
     rng = block.get("range")
     if rng is not None and not (isinstance(rng, list) and len(rng) == 2 and all(map(_is_number, rng)) and rng[0] < rng[1]):
         raise _fail(f"range {rng!r} is not [low, high]", source, "uncertainty.range", "two numbers, low < high")
+    measurement = block.get("measurement")
+    if measurement is not None and not isinstance(measurement, bool) and not (
+            isinstance(measurement, dict) and set(measurement) <= {"replicates"}
+            and isinstance(measurement.get("replicates", 0), int) and not isinstance(measurement.get("replicates"), bool)
+            and measurement.get("replicates", 0) >= 0):
+        raise _fail(f"uncertainty.measurement is {measurement!r}", source, "uncertainty.measurement",
+                    "false, or {replicates: N} with N >= 0 (e.g. 10)")
     if block.get("parameters") is not None and not isinstance(block["parameters"], dict):
         raise _fail(f"uncertainty.parameters is a {type(block['parameters']).__name__}", source,
                     "uncertainty.parameters", "PATH: [alternatives] or PATH: {range: [low, high]}")

@@ -2,12 +2,22 @@
 
 The uncertain choices (the spec's ``uncertainty`` block, defaults in :data:`DEFAULTS`) are the
 *factors*: the normalisation method, the aggregation method, every weight multiplied by a factor
-drawn uniformly in ``[1 - share, 1 + share]``, imputation on or off, and one indicator removed
-(or none). A Saltelli design is drawn with **SALib** (``SALib.sample.sobol``, scrambled Sobol'
-sequence, seeded); each row is one run of the index. Per unit we report the nominal rank, the
+drawn uniformly in ``[1 - share, 1 + share]``, imputation on or off, one indicator removed
+(or none), and — when the data carry standard errors — the **measurement error** of the values.
+A Saltelli design is drawn with **SALib** (``SALib.sample.sobol``, scrambled Sobol' sequence,
+seeded); each row is one run of the index. Per unit we report the nominal rank, the
 median rank and the 5 % and 95 % rank percentiles over all runs; per factor the first-order and
 total Sobol indices (``SALib.analyze.sobol``) of the mean absolute rank shift (the average over
 units of ``|rank in the run - nominal rank|``).
+
+Measurement error: an indicator whose column ``COL`` has a companion ``COL_se`` in the data (the
+standard errors of small-area estimates, :func:`playbook.groups.sae.area_indicators`) is uncertain
+in its values too. ``uncertainty.measurement.replicates`` (default 10) replicate data sets are
+drawn, each value plus its standard error times an independent standard normal draw (seeded; a
+column of values in 0-100 stays in 0-100, a non-negative one non-negative); the factor
+``measurement`` picks, per run, the values as estimated (replicate 0) or one of the replicates, so
+its Sobol indices say how much of the rank uncertainty comes from sampling error. ``measurement:
+false`` (or ``replicates: 0``) leaves the values as estimated.
 
 Vectorised over runs: the data are normalised once per (normalisation, imputation) combination;
 runs sharing a combination and an aggregation method are then aggregated together, a batch of
@@ -42,6 +52,7 @@ DEFAULTS = {
     "remove_indicator": True,
     "range": [1, 100],
     "parameters": {},  # PATH: [alternatives] or {range: [low, high]} (see playbook.index.parameters)
+    "measurement": {"replicates": 10},  # replicate data sets drawn from the standard errors (COL_se columns)
 }
 #: Elements (units x runs x dimensions) aggregated at once; bounds the memory of a batch.
 BATCH_ELEMENTS = 10_000_000
@@ -71,6 +82,7 @@ class Design:
     options: dict
     params: list = field(default_factory=list)  # the uncertain spec parameters (parameters.Parameter)
     codes: dict = field(default_factory=dict)  # path -> per-run code (parameters.decode)
+    measurement: np.ndarray | None = None  # replicate data set of each run (0 = the values as estimated)
 
 
 def settings(spec: Spec) -> dict:
@@ -94,7 +106,52 @@ def settings(spec: Spec) -> dict:
     if not 0 <= share < 1:
         raise PlaybookError(f"weight share {share} is not in [0, 1)", path=spec.path, field="uncertainty.weights")
     block["parameters"] = parameters.parse(spec, block["parameters"])
+    block["measurement"] = measurement_replicates(block["measurement"], spec)
     return block
+
+
+def measurement_replicates(value, spec: Spec) -> int:
+    """The number of replicate data sets of ``uncertainty.measurement`` (``false`` -> 0)."""
+    if value is False or value is None:
+        return 0
+    if value is True:
+        value = DEFAULTS["measurement"]
+    replicates = value.get("replicates") if isinstance(value, dict) else None
+    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 0:
+        raise PlaybookError(f"measurement is {value!r}", path=spec.path, field="uncertainty.measurement",
+                            expected="false, or {replicates: N} with N >= 0 (e.g. 10)")
+    return replicates
+
+
+def standard_errors(spec: Spec, frame: pd.DataFrame) -> np.ndarray | None:
+    """The standard errors of the indicators (units x indicators; 0 where none) from the ``COL_se``
+    columns of ``frame``, or ``None`` when no indicator has one."""
+    columns = [f"{i.column}_se" for i in spec.indicators]
+    if not any(c in frame.columns for c in columns):
+        return None
+    se = np.column_stack([pd.to_numeric(frame[c], errors="coerce").to_numpy(float) if c in frame.columns
+                          else np.zeros(len(frame)) for c in columns])
+    se = np.where(np.isfinite(se) & (se > 0), se, 0.0)
+    return se if se.any() else None
+
+
+def measurement_replicate(spec: Spec, frame: pd.DataFrame, se: np.ndarray, replicate: int, seed: int) -> pd.DataFrame:
+    """``frame`` with its indicator values drawn once more from their standard errors ``se``
+    (replicate ``replicate`` >= 1 of the seeded draws; replicate 0 is ``frame`` itself)."""
+    if replicate == 0:
+        return frame
+    rng = np.random.default_rng([int(seed), 7919, int(replicate)])
+    z = rng.standard_normal(se.shape)
+    out = frame.copy()
+    for k, ind in enumerate(spec.indicators):
+        if not se[:, k].any():
+            continue
+        values = pd.to_numeric(frame[ind.column], errors="coerce").to_numpy(float)
+        present = values[np.isfinite(values)]
+        low = 0.0 if present.size and present.min() >= 0 else -np.inf
+        high = 100.0 if present.size and present.min() >= 0 and present.max() <= 100 else np.inf
+        out[ind.column] = np.clip(values + z[:, k] * se[:, k], low, high)
+    return out
 
 
 def _normalise_block(spec: Spec, option: str | dict, rng: list) -> dict:
@@ -107,8 +164,10 @@ def _normalise_block(spec: Spec, option: str | dict, rng: list) -> dict:
     return block
 
 
-def design(spec: Spec, n_units_weights: tuple[np.ndarray, np.ndarray], draws: int, seed: int) -> Design:
-    """Draw the Saltelli design (SALib) and decode it into the choices of every run."""
+def design(spec: Spec, n_units_weights: tuple[np.ndarray, np.ndarray], draws: int, seed: int, *,
+           measured: bool = False) -> Design:
+    """Draw the Saltelli design (SALib) and decode it into the choices of every run; ``measured``:
+    the data carry standard errors (the ``measurement`` factor is drawn)."""
     block = settings(spec)
     w0, v0 = n_units_weights
     k, p = len(w0), len(v0)
@@ -117,9 +176,10 @@ def design(spec: Spec, n_units_weights: tuple[np.ndarray, np.ndarray], draws: in
         "aggregate": list(block["aggregate"]),
         "impute": list(block["impute"]),
         "removed": list(range(-1, k)) if block["remove_indicator"] and k > 1 else [-1],
+        "measurement": list(range(block["measurement"] + 1)) if measured else [0],
     }
     names, groups = [], []
-    for factor in ("normalise", "aggregate", "impute", "removed"):
+    for factor in ("normalise", "aggregate", "impute", "removed", "measurement"):
         if len(options[factor]) > 1:
             names.append(factor)
             groups.append("remove_indicator" if factor == "removed" else factor)
@@ -163,7 +223,7 @@ def design(spec: Spec, n_units_weights: tuple[np.ndarray, np.ndarray], draws: in
     w[removed >= 0, removed[removed >= 0]] = 0.0
     v = v0[None, :] * mult[:, k:] * spec.alive(w)  # every aggregate, at any depth
     return Design(problem, sample, pick("normalise"), pick("aggregate"), pick("impute"), removed, w, v, options,
-                  params, codes)
+                  params, codes, pick("measurement"))
 
 
 def _quantiles(ranks: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
@@ -211,6 +271,8 @@ def _summarise(spec: Spec, ids: pd.Series, nominal: np.ndarray, ranks: np.ndarra
         "removed": np.where(d.removed >= 0, np.array(spec.indicator_ids + [""])[d.removed], ""),
         "mean_abs_rank_shift": shift,
     })
+    if len(d.options.get("measurement", [0])) > 1:
+        runs.insert(len(runs.columns) - 1, "measurement", d.measurement)
     for q in d.params:  # one column per uncertain parameter: its value in each run
         values = [parameters.value(q, c) for c in d.codes[q.path]]
         runs.insert(len(runs.columns) - 1, q.path, values if q.continuous else [str(v) for v in values])
@@ -240,9 +302,9 @@ def uncertainty(spec: Spec | str | PathLike | dict, data: pd.DataFrame | str | P
 
 def _uncertainty(spec, data, draws: int, seed: int) -> Uncertainty:
     spec, frame, label, nominal, w0v0, rank0 = inputs(spec, data)
-    d = design(spec, w0v0, draws, seed)
+    se = standard_errors(spec, frame)
+    d = design(spec, w0v0, draws, seed, measured=se is not None)
     n, runs = len(frame), len(d.sample)
-    nominal_raw = nominal.datasets.array("raw")
     # the ranks of every run, exact below 2**24 units; the runs in the order they are done (the summary
     # is by unit, over all runs: their order does not matter)
     ranks = np.full((n, runs), np.nan, dtype=np.float32)
@@ -251,25 +313,30 @@ def _uncertainty(spec, data, draws: int, seed: int) -> Uncertainty:
     batch = max(1, BATCH_ELEMENTS // max(1, n * len(spec.dimensions)))
     work = {}  # the buffers of a batch, reused
     # runs grouped by the values of the uncertain parameters that change the data: one preparation each
-    for (spec_g, in_group, changes), (c_norm, block) in itertools.product(_groups(spec, d),
-                                                                        enumerate(d.options["normalise"])):
-        block = {**block, **changes}
-        for c_imp, imp in enumerate(d.options["impute"]):
-            x = None
-            for c_agg, method in enumerate(d.options["aggregate"]):
-                sel = np.flatnonzero(in_group & (d.normalise == c_norm) & (d.impute == c_imp) & (d.aggregate == c_agg))
-                if not len(sel):
-                    continue
-                if x is None:
-                    x = prepare(spec_g, frame, label, impute_method=imp, normalise_block=block,
-                                raw=nominal_raw).normalised
-                    cache = {}
-                for start in range(0, len(sel), batch):
-                    part = sel[start:start + batch]
-                    r = score_ranks(spec_g, x, d.w[part], d.v[part], method, cache=cache, work=work).T
-                    ranks[:, done:done + len(part)] = r
-                    done += len(part)
-                    shift[part] = rank_shift(r, rank0)
+    for c_meas in d.options["measurement"]:
+        frame_m = frame if se is None else measurement_replicate(spec, frame, se, c_meas, seed)
+        raw = nominal.datasets.array("raw") if c_meas == 0 else None  # a replicate is checked afresh
+        for (spec_g, in_group, changes), (c_norm, block) in itertools.product(_groups(spec, d),
+                                                                            enumerate(d.options["normalise"])):
+            block = {**block, **changes}
+            in_group = in_group & (d.measurement == c_meas)
+            for c_imp, imp in enumerate(d.options["impute"]):
+                x = None
+                for c_agg, method in enumerate(d.options["aggregate"]):
+                    sel = np.flatnonzero(in_group & (d.normalise == c_norm) & (d.impute == c_imp)
+                                         & (d.aggregate == c_agg))
+                    if not len(sel):
+                        continue
+                    if x is None:
+                        x = prepare(spec_g, frame_m, label, impute_method=imp, normalise_block=block,
+                                    raw=raw).normalised
+                        cache = {}
+                    for start in range(0, len(sel), batch):
+                        part = sel[start:start + batch]
+                        r = score_ranks(spec_g, x, d.w[part], d.v[part], method, cache=cache, work=work).T
+                        ranks[:, done:done + len(part)] = r
+                        done += len(part)
+                        shift[part] = rank_shift(r, rank0)
     return _summarise(spec, nominal.scores[spec.unit_id], rank0, ranks, shift, d, seed)
 
 
@@ -341,13 +408,19 @@ def uncertainty_loop(spec: Spec | str | PathLike | dict, data: pd.DataFrame | st
     """
     builder = builder or _engine_scores
     spec, frame, _label, nominal, w0v0, rank0 = inputs(spec, data)
-    d = design(spec, w0v0, draws, seed)
+    se = standard_errors(spec, frame)
+    d = design(spec, w0v0, draws, seed, measured=se is not None)
     runs = len(d.sample) if limit is None else min(limit, len(d.sample))
     ranks = np.full((len(frame), len(d.sample)), np.nan, dtype=np.float32)
+    replicates = {}
     for r in range(runs):
-        scores = builder(run_spec(spec, d, r), frame)
+        c = int(d.measurement[r])
+        if c not in replicates:
+            replicates[c] = frame if se is None else measurement_replicate(spec, frame, se, c, seed)
+        scores = builder(run_spec(spec, d, r), replicates[c])
         ranks[:, r] = scores["rank"].to_numpy(dtype=float, na_value=np.nan)
     return _summarise(spec, nominal.scores[spec.unit_id], rank0, ranks, rank_shift(ranks, rank0), d, seed)
 
 
-__all__ = ["Uncertainty", "design", "inputs", "run_spec", "uncertainty", "uncertainty_loop"]
+__all__ = ["Uncertainty", "design", "inputs", "measurement_replicate", "run_spec", "standard_errors", "uncertainty",
+           "uncertainty_loop"]

@@ -100,6 +100,26 @@ def test_evi_results_on_a_csd_only_analysis(own_files, tmp_path):
     csd = pd.read_csv(tmp_path / "out" / "evi_csd.csv", encoding="utf-8-sig")
     assert "Indice de cybervulnérabilité" in csd.columns or any("ICV" in c or "cybervuln" in c for c in csd.columns)
     assert not csd.iloc[:, 1].astype(str).str.contains("(démo)", regex=False).any()
+    low, high = "Rang, 5e centile de l'analyse d'incertitude", "Rang, 95e centile de l'analyse d'incertitude"
+    rank = next(c for c in csd.columns if c.startswith("Rang"))
+    assert list(csd.columns).index(low) == list(csd.columns).index(rank) + 1  # the interval beside the rank
+    ranked = csd[csd[rank].notna()]
+    assert ranked[low].notna().all() and (ranked[low] <= ranked[high]).all()
+    assert (ranked[high] - ranked[low]).max() > 0
+
+
+def test_evi_results_intervals_are_those_of_the_uncertainty_analysis(own_files, tmp_path):
+    from playbook import index
+
+    m = own_files(index={"levels": ["csd"], "draws": 60, "seed": 3})
+    run.write_results(m, tmp_path / "a", lang="en")
+    csd = pd.read_csv(tmp_path / "a" / "evi_csd.csv", encoding="utf-8-sig", dtype={"DGUID": str})
+    spec = evi.analysis_spec(None, m)
+    rows = evi.at_level(evi.indicator_data(evi.read_inputs(spec, manifest=m), spec), "csd")
+    ranks = index.uncertainty(evi.compare.engine_spec(spec), rows, draws=60, seed=3).ranks.set_index("DGUID")
+    got = csd.set_index("DGUID")["Rank, 95th percentile of the uncertainty analysis"].dropna()
+    assert len(got) > 100
+    pd.testing.assert_series_equal(got, ranks.loc[got.index, "rank_p95"].round(1), check_names=False)
 
 
 @pytest.mark.parametrize("files", [("phh", "speeds"), ("crtc",), ("phh", "speeds", "crtc")])
@@ -133,3 +153,11 @@ def test_a_survey_supplies_the_internet_indicators_as_modelled_small_area_estima
     table = run.provenance(spec, m, "en").set_index("indicator")["provenance"]
     assert table["no_home_internet"] == "modelled" and table["seniors_65_plus"] == "real"
     assert table["no_broadband_50_10"] == "absent"
+    # the standard errors reach the index data and the uncertainty analysis draws from them
+    from playbook import index
+
+    data = evi.indicator_data(inputs, spec)
+    assert {"no_home_internet_se", "low_digital_skills_se"} <= set(data.columns)
+    rows = evi.at_level(data, "csd")
+    u = index.uncertainty(evi.compare.engine_spec(spec), rows, draws=60, seed=1)
+    assert "measurement" in set(u.sobol["factor"]) and u.runs["measurement"].nunique() > 1
