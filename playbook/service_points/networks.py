@@ -9,7 +9,10 @@ shows them in place of the analyst's own silently.
 
 Readers: the embedded Service Canada list is placed at each office's census subdivision
 (:func:`playbook.geo.places.read_service_canada_points`); the embedded ODCAF libraries keep their
-own coordinates (:func:`playbook.sources.servicepoints.read_odcaf_libraries`); any other file is read
+own coordinates (:func:`playbook.sources.servicepoints.read_odcaf_libraries`); a network named
+``burolis`` (or any ``.json`` file) is a BUROLIS export of the Treasury Board's directory of federal
+offices, read by :func:`playbook.geo.places.read_burolis` (BUROLIS publishes no bulk file: the
+export is made by hand from its search application, chapter 10 says how); any other file is read
 by :func:`playbook.sources.servicepoints.read_service_points` and its points without coordinates are
 placed at their census subdivision (:func:`playbook.geo.places.place_at_csd`).
 
@@ -32,7 +35,7 @@ import pandas as pd
 
 from playbook import evi, i18n
 from playbook.codes import PROVINCES, province_names
-from playbook.geo.places import place_at_csd, read_service_canada_points
+from playbook.geo.places import place_at_csd, read_burolis, read_service_canada_points
 from playbook.sources import datasets
 from playbook.sources import manifest as manifests
 from playbook.sources.servicepoints import read_odcaf_libraries, read_service_points
@@ -42,6 +45,8 @@ from playbook.sources.servicepoints import read_odcaf_libraries, read_service_po
 POOR_SHARE = 0.8
 #: Network id of the jurisdiction profile's ``service_points:`` file.
 PROFILE_NETWORK = "jurisdiction"
+#: The network id whose file is a BUROLIS export (read with its own column names and language codes).
+BUROLIS = "burolis"
 #: Labels of the embedded networks (catalogue keys).
 KNOWN_LABELS = {"service_canada": "catchments_service_canada", "libraries": "catchments_libraries"}
 #: First letter of a postal code -> province (X: Nunavut for X0A-X0C, else the Northwest Territories).
@@ -154,6 +159,8 @@ def _read(network: str, given: manifests.Input) -> tuple[pd.DataFrame, dict]:
     elif given.embedded == ("odcaf_libraries",):
         points = read_odcaf_libraries(given.path, with_coordinates=False)
         points["placement"] = np.where(points["lat"].notna() & points["lon"].notna(), "coordinates", "")
+    elif network == BUROLIS or given.path.suffix.lower() == ".json":
+        points = read_burolis(given.path)  # a BUROLIS export (CSV or the search's JSON records)
     else:
         points = place_at_csd(read_service_points(given.path, extra="keep", require_coordinates=False))
     attrs = dict(points.attrs)

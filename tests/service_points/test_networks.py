@@ -75,6 +75,20 @@ def test_a_network_file_of_the_manifest_is_read_placed_and_named(csd_profile, of
     assert not any("embedded" in n for n in notes)
 
 
+def test_a_burolis_export_in_the_manifest_is_read_with_its_own_columns(csd_profile, tmp_path, write_manifest):
+    export = tmp_path / "burolis.csv"
+    export.write_text(
+        "Office ID,Institution,Office Name,Address,City,Province,Postal Code,CSD Code,CSD Name,CMA Code,"
+        "Language Obligation\n"
+        "B1,Service Canada,Charlottetown SCC,191 Great George St,Charlottetown,PE,C1A 4L2,1102075,Charlottetown,105,B\n"
+        "B2,Canada Revenue Agency,Summerside TSO,1 Water St,Summerside,PE,C1N 1A1,1103025,Summerside,,A\n",
+        encoding="utf-8")
+    m = write_manifest(census={"profile": str(csd_profile)}, service_points=[{"network": "burolis", "path": str(export)}])
+    points = nw.read_networks(m)["burolis"].points.set_index("id")
+    assert points.loc["B1", "language"] == "English and French"  # BUROLIS's obligation code, read as such
+    assert points["pruid"].tolist() == ["11", "11"] and points["lat"].notna().all()
+
+
 def test_an_analysis_without_networks_shows_the_embedded_ones_and_says_so(csd_profile, write_manifest):
     m = write_manifest(census={"profile": str(csd_profile)})
     networks = nw.read_networks(m)
