@@ -6,15 +6,14 @@ Measured when written (147 comments, 91 labelled spans): precision 0.96, recall 
 e-mail, SIN, postal code, address and date of birth 1.00 / 1.00. The floors below sit just under
 those figures, so that a regression in any recogniser fails here."""
 
-import re
 from pathlib import Path
 
 import pytest
 
 from playbook.feedback import redact
+from playbook.feedback.evalset import MARK, parse_marked
 
 CORPUS = Path(__file__).with_name("handwritten_pii.txt")
-MARK = re.compile(r"\{([A-Z]+):([^{}]*)\}")
 
 
 def read_labelled(path: Path) -> tuple[list[str], list[list[tuple[int, int, str]]]]:
@@ -23,17 +22,9 @@ def read_labelled(path: Path) -> tuple[list[str], list[list[tuple[int, int, str]
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        line = line.replace("\\n", "\n")
-        parts, spans, pos = [], [], 0
-        for m in MARK.finditer(line):
-            parts.append(line[pos:m.start()])
-            start = sum(map(len, parts))
-            parts.append(m.group(2))
-            spans.append((start, start + len(m.group(2)), m.group(1)))
-            pos = m.end()
-        parts.append(line[pos:])
-        texts.append("".join(parts))
-        truth.append(spans)
+        text, spans = parse_marked(line)
+        texts.append(text)
+        truth.append([(start, end, kind) for kind, start, end in spans])
     return texts, truth
 
 
