@@ -86,14 +86,37 @@ def geo_level(level: str, lang: str | None = None) -> str:
     return t(key, lang) if key in catalogue() else str(level)
 
 
+#: The Babel (CLDR) locale of each language's numbers: Canadian English; French with the narrow
+#: no-break space between thousands (CLDR ``fr``, the typographic thin space; ``fr_CA`` has a full
+#: no-break space) and the decimal comma.
+NUMBER_LOCALES = {"en": "en_CA", "fr": "fr"}
+
+
+@cache
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
 def format_number(value: float, lang: str | None = None, decimals: int = 0) -> str:
-    """``1234567.8`` -> ``1,234,568`` (en) or ``1 234 568`` (fr, narrow no-break spaces)."""
+    """``1234567.8`` -> ``1,234,568`` (en) or ``1 234 568`` (fr, narrow no-break spaces), by
+    Babel's locale data (:data:`NUMBER_LOCALES`); ``decimals`` fixed decimals, rounded half to even
+    on the decimal value (``2.675`` -> ``2.68``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "…" if language(lang) == "fr" else "..."
-    text = f"{value:,.{decimals}f}"
-    if language(lang) == "fr":
-        text = text.replace(",", NNBSP).replace(".", ",")
-    return text
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format=_pattern(max(0, int(decimals))), locale=NUMBER_LOCALES[language(lang)],
+                          decimal_quantization=True, group_separator=True)
+
+
+def format_money(value: float, lang: str | None = None, decimals: int = 0) -> str:
+    """Canadian dollars in the page's language: ``$84,000`` (en), ``84 000 $`` (fr; the number by
+    :func:`format_number`, the sign before the symbol in English)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "…" if language(lang) == "fr" else "..."
+    number = format_number(abs(value), lang, decimals)
+    sign = "-" if value < 0 else ""
+    return f"{sign}{number}{NBSP}$" if language(lang) == "fr" else f"{sign}${number}"
 
 
 def format_percent(value: float, lang: str | None = None, decimals: int = 1) -> str:

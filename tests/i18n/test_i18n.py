@@ -43,6 +43,28 @@ def test_numbers_follow_canadian_french_conventions():
     assert i18n.format_number(float("nan"), "en") == "..."
 
 
+@pytest.mark.parametrize("value", [0.0, 0.5, 2.675, 7.0, 12.34567, -1234.5, 999.95, 36860.0, 1e9 + 0.25, 5161])
+@pytest.mark.parametrize("decimals", [0, 1, 2])
+def test_numbers_are_babels_cldr_formats(value, decimals):
+    """One place formats numbers, on Babel's CLDR data: Canadian English, and French with the
+    narrow no-break space between thousands and the decimal comma (whole numbers without decimals)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    assert i18n.format_number(value, "en", decimals) == format_decimal(value, pattern, locale="en_CA")
+    french = i18n.format_number(value, "fr", decimals)
+    assert french == format_decimal(value, pattern, locale="fr")
+    assert "." not in french and ("," in french) == (decimals > 0)
+    assert " " not in french and (abs(value) < 1000 or "\u202f" in french)
+
+
+def test_money_in_canadian_dollars():
+    assert i18n.format_money(84000, "en") == "$84,000"
+    assert i18n.format_money(84000, "fr") == "84\u202f000\u00a0$"
+    assert i18n.format_money(-12.5, "en", 2) == "-$12.50" and i18n.format_money(-12.5, "fr", 2) == "-12,50\u00a0$"
+    assert i18n.format_money(float("nan"), "fr") == "…"
+
+
 def test_source_line_says_synthetic():
     assert i18n.source_line("X", lang="en") == "Source: X."
     assert i18n.source_line("X", synthetic=True, lang="en") == "Source: X — demo data, synthetic."
