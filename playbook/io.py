@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 import functools
+import glob
 import os
+import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,11 +60,15 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it onto ``target`` only on success.
 
     If the body raises, the temporary file is removed and ``target`` is left untouched, so a failed
-    command never leaves a half-written output behind.
+    command never leaves a half-written output behind. The temporary file is named
+    ``.<name>.<host>.<pid>.<random>.part``: one left by a process that was killed (``kill -9``, a
+    power cut) is removed by the next write of the same output, on the same machine, once that
+    process no longer exists; a part of a run still going, or of another machine, is left alone.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    _remove_stale_parts(target)
+    fd, tmp = tempfile.mkstemp(prefix=f"{_part_prefix(target)}{os.getpid()}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -72,6 +78,30 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def _part_prefix(target: Path) -> str:
+    host = "".join(c if c.isalnum() or c in "-_" else "_" for c in socket.gethostname()) or "host"
+    return f".{target.name}.{host}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
+
+
+def _remove_stale_parts(target: Path) -> None:
+    """Remove the temporary files of earlier writes of ``target`` whose process has died."""
+    prefix = _part_prefix(target)
+    for part in target.parent.glob(glob.escape(prefix) + "*.part"):
+        pid = part.name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            part.unlink(missing_ok=True)
 
 
 def _same_file(a: Path, b: Path) -> bool:

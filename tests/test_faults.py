@@ -86,3 +86,26 @@ def test_kill_9_leaves_the_earlier_or_the_complete_output(files, tmp_path):
         assert now in (before, reference.read_bytes()), f"a half-written output after kill -9 at {delay} s"
         before = now
     assert not [p for p in out.parent.iterdir() if not p.name.startswith(".") and p != out]  # nothing else visible
+    assert cli.main(["index", "build", "--spec", str(spec), "--data", str(data), "--out", str(out)]) == 0
+    assert out.read_bytes() == reference.read_bytes()
+    assert not list(out.parent.glob(f".{out.name}.*.part"))  # the parts of the killed runs removed by the next write
+
+
+def test_a_part_of_a_run_still_going_is_left_alone(tmp_path):
+    out = tmp_path / "out.csv"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        prefix = pio._part_prefix(out)
+        stale, running = tmp_path / f"{prefix}{dead.pid}.abc.part", tmp_path / f"{prefix}{alive.pid}.def.part"
+        other_host = tmp_path / f".{out.name}.elsewhere.{dead.pid}.ghi.part"
+        for part in (stale, running, other_host):
+            part.write_text("half", encoding="utf-8")
+        with pio.atomic_path(out) as tmp:
+            tmp.write_text("done", encoding="utf-8")
+        assert out.read_text(encoding="utf-8") == "done"
+        assert not stale.exists() and running.exists() and other_host.exists()
+    finally:
+        alive.kill()
+        alive.wait()
