@@ -113,16 +113,23 @@ def write_results(manifest=None, out: str | Path = "evi-results", *, lang: str |
     return res.export(tables, out, shapes=shapes, source=source)
 
 
-def rank_intervals(spec, rows: pd.DataFrame, manifest) -> pd.DataFrame:
-    """The 5-95 % rank interval of each area from the uncertainty analysis with the manifest's draws
-    and seed, on all the areas of the level, before any edition filter: the same figures as the map
-    and the database."""
+def published_ranks(spec, rows: pd.DataFrame, *, draws: int, seed: int) -> pd.DataFrame:
+    """The rank intervals every page, map, export and the database publish: ``DGUID``, ``rank``,
+    ``median_rank``, ``rank_p05``, ``rank_p95`` (one decimal) from one uncertainty analysis of the
+    index engine (:func:`playbook.index.uncertainty`) with the analysis's ``draws`` and ``seed``, on all
+    the areas of one level. One function, so one set of figures per build: the same inputs give the
+    same intervals wherever they are shown."""
     from playbook import index
 
-    m = analysis_manifest(manifest)
+    rows = rows.assign(DGUID=rows["DGUID"].astype(str))
+    ranks = index.uncertainty(compare.engine_spec(spec), rows, draws=draws, seed=seed).ranks
+    return ranks.assign(**{c: ranks[c].round(1) for c in ("median_rank", "rank_p05", "rank_p95")})
 
-    ranks = index.uncertainty(compare.engine_spec(spec), rows, draws=m.draws, seed=m.seed).ranks
-    return ranks.assign(rank_p05=ranks["rank_p05"].round(1), rank_p95=ranks["rank_p95"].round(1))
+
+def rank_intervals(spec, rows: pd.DataFrame, manifest) -> pd.DataFrame:
+    """:func:`published_ranks` with the manifest's draws and seed (before any edition filter)."""
+    m = analysis_manifest(manifest)
+    return published_ranks(spec, rows, draws=m.draws, seed=m.seed)
 
 
 def _with_hierarchy(spec, m, hierarchy: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -452,8 +452,9 @@ def analysis_layers(manifest=None, *, profile=None, lang: str | None = None) -> 
     with their number in their network ("Service point 12 (demo)": see
     :func:`playbook.service_points.networks.point_names`). ``profile`` (a jurisdiction profile)
     keeps the areas of its jurisdiction (every point stays)."""
-    from playbook import evi, index, privacy
+    from playbook import evi, privacy
     from playbook.evi.maps import detail
+    from playbook.evi.run import published_ranks
     from playbook.geo import catchments as c
     from playbook.geo.places import csd_locations
     from playbook.service_points import networks as nw
@@ -474,8 +475,9 @@ def analysis_layers(manifest=None, *, profile=None, lang: str | None = None) -> 
     def scored(rows: pd.DataFrame) -> pd.DataFrame:
         scores = evi.compare.build(spec, rows).scores[["DGUID", "score", "rank", "quintile"]]
         if m.draws:
-            ranks = index.uncertainty(evi.compare.engine_spec(spec), rows, draws=m.draws, seed=m.seed).ranks
-            scores = scores.merge(ranks[["DGUID", "rank_p05", "rank_p95"]], on="DGUID", how="left")
+            ranks = published_ranks(spec, rows, draws=m.draws, seed=m.seed)  # the figures of every page and export
+            scores = scores.merge(ranks[["DGUID", "rank_p05", "rank_p95"]].astype({"DGUID": scores["DGUID"].dtype}),
+                                  on="DGUID", how="left")
         out = rows[["DGUID", "ALT_GEO_CODE", "GEO_NAME", "pruid", "population"]].merge(scores, on="DGUID", how="left")
         out["DGUID"] = out["DGUID"].astype(str)
         return out

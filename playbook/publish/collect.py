@@ -17,6 +17,7 @@ import pandas as pd
 
 from playbook import __version__, evi, i18n, index
 from playbook.codes import DEFAULT_DRAWS, DEFAULT_RADIUS_KM, DEFAULT_SEED, province_names
+from playbook.evi.run import published_ranks
 from playbook.geo.catchments.analysis import area_catchments, point_catchments
 from playbook.geo.hierarchy import read_hierarchy, rollup
 from playbook.geo.places import csd_locations
@@ -84,9 +85,10 @@ def index_results(data: pd.DataFrame, spec, *, draws: int, seed: int) -> TableSp
             continue
         result = index.build(spec, rows)
         scores = result.scores.assign(level=level)
-        if draws:
-            unc = index.uncertainty(spec, rows, draws=draws, seed=seed).ranks
-            scores = scores.merge(unc[["DGUID", "median_rank", "rank_p05", "rank_p95"]], on="DGUID", how="left")
+        if draws:  # the intervals of every page and export (one function: one set of figures per build)
+            unc = published_ranks(spec, rows, draws=draws, seed=seed)
+            scores = scores.merge(unc[["DGUID", "median_rank", "rank_p05", "rank_p95"]].astype({"DGUID": scores["DGUID"].dtype}),
+                                  on="DGUID", how="left")
         scores = scores.merge(rows[["DGUID", "population", "pruid"]], on="DGUID", how="left")
         frames.append(scores)
         if level == "csd":  # the one roll-up: provinces (with their DGUIDs) and CMAs/CAs

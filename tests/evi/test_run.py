@@ -97,7 +97,7 @@ def test_evi_results_on_a_csd_only_analysis(own_files, tmp_path):
     names = {p.name for p in written}
     assert {"evi_csd.csv", "evi_provinces.csv", "evi_cma_ca.csv", "evi_provenance.csv", "evi.xlsx"} <= names
     assert "evi_da.csv" not in names
-    csd = pd.read_csv(tmp_path / "out" / "evi_csd.csv", encoding="utf-8-sig")
+    csd = evi.results.read_export(tmp_path / "out" / "evi_csd.csv")  # French: semicolons, decimal comma
     assert "Indice de cybervulnérabilité" in csd.columns or any("ICV" in c or "cybervuln" in c for c in csd.columns)
     assert not csd.iloc[:, 1].astype(str).str.contains("(démo)", regex=False).any()
     low, high = "Rang, 5e centile de l'analyse d'incertitude", "Rang, 95e centile de l'analyse d'incertitude"
@@ -161,3 +161,28 @@ def test_a_survey_supplies_the_internet_indicators_as_modelled_small_area_estima
     rows = evi.at_level(data, "csd")
     u = index.uncertainty(evi.compare.engine_spec(spec), rows, draws=60, seed=1)
     assert "measurement" in set(u.sobol["factor"]) and u.runs["measurement"].nunique() > 1
+
+
+def test_one_set_of_rank_intervals_for_the_exports_the_map_and_the_database(own_files, tmp_path):
+    """The intervals of `evi results`, of the service-point map and of the common database are the
+    same figures: one function computes them from the analysis's draws and seed."""
+    from playbook.figures import webmap
+    from playbook.publish import collect
+
+    m = own_files(index={"levels": ["csd"], "draws": 40, "seed": 11})
+    run.write_results(m, tmp_path / "out", lang="en")
+    exported = pd.read_csv(tmp_path / "out" / "evi_csd.csv", encoding="utf-8-sig", dtype={"DGUID": str}).set_index("DGUID")
+    exported = exported["Rank, 95th percentile of the uncertainty analysis"].dropna()
+    spec = evi.analysis_spec(None, m)
+    data = evi.indicator_data(evi.read_inputs(spec, manifest=m), spec)
+    database = collect.index_results(data, spec, draws=m.draws, seed=m.seed).frame
+    database = database[database["level"] == "csd"].set_index("DGUID")["rank_p95"].astype(float)
+    mapped = webmap.analysis_layers(m, lang="en").layers["csd"]
+    mapped = pd.DataFrame(mapped.drop(columns="geometry")).set_index("code")["rank_p95"].dropna()
+    mapped.index = "2021A0005" + mapped.index.astype(str)  # the map shows the CSD code; DGUID = vintage, type, schema, code
+    assert len(exported) > 100 and len(mapped) > 100
+    database.index, mapped.index = database.index.astype(str), mapped.index.astype(str)
+    assert database.loc[exported.index].tolist() == exported.tolist()
+    common = [g for g in exported.index if g in mapped.index]
+    assert len(common) > 100
+    assert mapped.loc[common].astype(float).tolist() == exported.loc[common].tolist()
