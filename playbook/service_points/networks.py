@@ -45,6 +45,9 @@ from playbook.sources.servicepoints import read_odcaf_libraries, read_service_po
 POOR_SHARE = 0.8
 #: Network id of the jurisdiction profile's ``service_points:`` file.
 PROFILE_NETWORK = "jurisdiction"
+#: Embedded sources that list their points' names in English only (the Service Canada list is
+#: compiled from the English pages of servicecanada.gc.ca; ODCAF names are in the facility's language).
+ENGLISH_ONLY = (("service_canada_points",),)
 #: The network id whose file is a BUROLIS export (read with its own column names and language codes).
 BUROLIS = "burolis"
 #: Labels of the embedded networks (catalogue keys).
@@ -333,8 +336,16 @@ def input_notes(manifest=None, networks: Networks | None = None, *, score: str =
         for n in networks:
             if n.origin == "profile":
                 notes.append(i18n.t("catchments_note_profile_network", lang, network=n.label(lang), file=n.input.path.name))
+        if lang == "fr" and not synthetic:  # real names are shown: say which come only in English
+            english = [n.label(lang) for n in networks if n.input.embedded in ENGLISH_ONLY and not _has_french_names(n.points)]
+            if english:
+                notes.append(i18n.t("catchments_note_names_english", lang, networks=", ".join(english)))
     notes.append(i18n.t("catchments_note_synthetic" if synthetic else "catchments_note_real", lang))
     return notes
+
+
+def _has_french_names(points: pd.DataFrame) -> bool:
+    return "name_fr" in points and bool(points["name_fr"].astype("string").str.strip().fillna("").ne("").any())
 
 
 #: Short source texts of the embedded networks (catalogue keys), for the source lines under figures.

@@ -129,3 +129,13 @@ def test_the_source_line_follows_the_inputs(csd_profile, offices, write_manifest
     m = write_manifest(census={"profile": str(csd_profile)}, service_points=[{"network": "offices", "path": str(offices)}])
     own = nw.source_line(m, nw.read_networks(m), score="evi", lang="en")
     assert "offices.csv" in own and csd_profile.name in own and "synthetic" not in own
+
+
+def test_the_french_page_says_when_real_point_names_are_in_english_only():
+    networks = nw.read_networks(manifests.load(None))
+    notes = nw.input_notes(None, networks, synthetic=False, lang="fr")
+    said = [n for n in notes if "qu'en anglais" in n]
+    assert len(said) == 1 and networks["service_canada"].label("fr") in said[0]
+    assert networks["libraries"].label("fr") not in said[0]  # ODCAF names are in each facility's own language
+    assert not [n for n in nw.input_notes(None, networks, synthetic=True, lang="fr") if "qu'en anglais" in n]
+    assert not [n for n in nw.input_notes(None, networks, synthetic=False, lang="en") if "English only" in n]
