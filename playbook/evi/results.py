@@ -77,7 +77,7 @@ def area_classes(data: pd.DataFrame, lang: str | None = None) -> pd.Series:
 
 def published(result, data: pd.DataFrame, *, spec: SpecLike = None, lang: str | None = None,
               intervals: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The table to share: area, level, province, population (suppressed under the threshold and
+    """The table to share: area, level (in ``lang``), province, population (suppressed under the threshold and
     rounded), each dimension score, the index, rank, its 5-95 % interval (``intervals``: the
     ``ranks`` of :func:`playbook.index.uncertainty`, when given), quintile and coverage. Labelled columns."""
     lang = i18n.language(lang)
@@ -90,6 +90,9 @@ def published(result, data: pd.DataFrame, *, spec: SpecLike = None, lang: str | 
         bounds = {"rank_p05": i18n.t("publish_col_rank_p05", lang), "rank_p95": i18n.t("publish_col_rank_p95", lang)}
     table = privacy.protect(table, counts=["population"], dependent=[*dims, "score"])
     table["pruid"] = province_names(table["pruid"], lang).to_numpy()
+    table["GEO_LEVEL"] = table["GEO_LEVEL"].map(lambda v: i18n.geo_level(v, lang) if pd.notna(v) else v)
+    if lang != "en" and "suppressed" in table.columns:  # True/False are English words: yes/no in the reader's language
+        table["suppressed"] = table["suppressed"].map({True: i18n.t("evi_yes", lang), False: i18n.t("evi_no", lang)})
     names = {
         "DGUID": "DGUID",
         "GEO_NAME": i18n.t("evi_area", lang),
@@ -150,6 +153,36 @@ def labelled(table: pd.DataFrame, by: str, *, spec: SpecLike = None, lang: str |
     return _for_readers(table, names)
 
 
+#: The column (CSV, Excel) and property (GeoJSON) every download ends with: where its numbers come from.
+SOURCE_COLUMN = "source"
+#: How each edition writes CSV for a spreadsheet in its language: Excel in a French locale expects
+#: semicolons between fields and a decimal comma; in English, commas and a decimal point.
+CSV_DIALECT = {"en": {"sep": ",", "decimal": "."}, "fr": {"sep": ";", "decimal": ","}}
+
+
+def is_synthetic_line(source: str) -> bool:
+    """Whether ``source`` (a source line, in either language) says its numbers are synthetic."""
+    return any(i18n.t("site_synthetic_marker", lang).lower() in source.lower() for lang in i18n.LANGUAGES)
+
+
+def download_source(source: str, synthetic: bool, lang: str | None = None) -> str:
+    """The text of a download's ``source`` column: ``source`` (the page's source line), with the
+    catalogue's "Demo data, synthetic." notice when the numbers are synthetic and it does not say so."""
+    if synthetic and not is_synthetic_line(source):
+        return f"{source.rstrip()} {i18n.t('site_synthetic_banner_title', lang)}".strip()
+    return source
+
+
+def read_export(path: str | Path, **options) -> pd.DataFrame:
+    """A CSV written by :func:`export`, in either edition's dialect (the separator is sniffed from
+    the header: a French file uses semicolons and a decimal comma)."""
+    path = Path(path)
+    with path.open(encoding="utf-8-sig") as handle:
+        header = handle.readline()
+    dialect = CSV_DIALECT["fr" if header.count(";") > header.count(",") else "en"]
+    return pd.read_csv(path, encoding="utf-8-sig", **dialect, **options)
+
+
 def export(
     tables: dict[str, pd.DataFrame],
     folder: str | Path,
@@ -157,23 +190,41 @@ def export(
     shapes: dict[str, object] | None = None,
     source: str,
     stem: str = "evi",
+    synthetic: bool | None = None,
+    lang: str | None = None,
 ) -> list[Path]:
-    """Write each table as CSV (UTF-8 with BOM, opens in Excel), all tables as sheets of one Excel
-    workbook with a sheet giving the source, and each GeoDataFrame of ``shapes`` as GeoJSON in
-    longitude/latitude (RFC 7946), whatever its projection."""
+    """Write each table as CSV (UTF-8 with BOM, opens in Excel; in French with semicolons and a
+    decimal comma, :data:`CSV_DIALECT`), all tables as sheets of one Excel workbook with a sheet
+    giving the source, and each GeoDataFrame of ``shapes`` as GeoJSON in longitude/latitude
+    (RFC 7946), whatever its projection.
+
+    Every file says where its numbers come from: each table ends with a ``source`` column and each
+    GeoJSON feature has a ``source`` property holding ``source`` in the file's language (``lang``);
+    while the numbers are synthetic (``synthetic``, by default whether ``source`` says so) that text
+    holds the synthetic notice, and each feature also has ``synthetic: true`` and the map's short
+    ``notice`` (as the web map's GeoJSON). A table that has a ``source`` column of its own (the
+    provenance table: one source per indicator) keeps it."""
+    lang = i18n.language(lang)
     folder = Path(folder)
+    synthetic = is_synthetic_line(source) if synthetic is None else bool(synthetic)
+    line = download_source(source, synthetic, lang)
+    tables = {name: table if SOURCE_COLUMN in table.columns else table.assign(**{SOURCE_COLUMN: line})
+              for name, table in tables.items()}
     written = []
     for name, table in tables.items():
         with atomic_path(folder / f"{stem}_{name}.csv") as tmp:
-            table.to_csv(tmp, index=False, encoding="utf-8-sig")
+            table.to_csv(tmp, index=False, encoding="utf-8-sig", **CSV_DIALECT[lang])
         written.append(folder / f"{stem}_{name}.csv")
     with atomic_path(folder / f"{stem}.xlsx") as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as book:
-            pd.DataFrame({"source": [source]}).to_excel(book, sheet_name="source", index=False)
+            pd.DataFrame({SOURCE_COLUMN: [line]}).to_excel(book, sheet_name="source", index=False)
             for name, table in tables.items():
                 table.to_excel(book, sheet_name=name[:31], index=False)
     written.append(folder / f"{stem}.xlsx")
     for name, frame in (shapes or {}).items():  # RFC 7946: longitude/latitude (WGS 84), ~10 cm precision
+        frame = frame.assign(**{SOURCE_COLUMN: line, "synthetic": synthetic})
+        if synthetic:
+            frame = frame.assign(notice=i18n.t("webmap_notice_short", lang))
         with atomic_path(folder / f"{stem}_{name}.geojson") as tmp:
             frame.to_crs("EPSG:4326").to_file(tmp, driver="GeoJSON", layer=f"{stem}_{name}", RFC7946="YES",
                                               COORDINATE_PRECISION=6)

@@ -110,7 +110,7 @@ def write_results(manifest=None, out: str | Path = "evi-results", *, lang: str |
         if detail is not None:
             shapes["da"] = detail.shapes.merge(built["da"][1].scores, on="DGUID")
     tables["provenance"] = provenance(spec, m, lang)
-    return res.export(tables, out, shapes=shapes, source=source)
+    return res.export(tables, out, shapes=shapes, source=source, synthetic=data.attrs["synthetic"], lang=lang)
 
 
 def published_ranks(spec, rows: pd.DataFrame, *, draws: int, seed: int) -> pd.DataFrame:

@@ -48,3 +48,37 @@ def test_code_is_out_of_the_readers_way(path):
     shown = [c.source.splitlines()[0] for c in nb.cells
              if c.cell_type == "code" and not {"hide-input", "remove-input"} & set(c.metadata.get("tags", []))]
     assert not shown, f"{path.name}: code cells shown in full: {shown[:3]}"
+
+
+#: The notebooks whose every table has a caption from the catalogue (issue 22).
+CAPTIONED = [p for p in NOTEBOOKS if p.name[:2] in {"01", "11", "12", "13", "14", "15", "16", "17", "18", "19",
+                                                     "20", "30", "31", "50"}]
+
+
+def _table_calls(source: str):
+    """The calls of ``figures.table`` in a cell: ``x.pipe(figures.table, ...)`` or ``figures.table(x, ...)``."""
+    import ast
+
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        piped = (isinstance(func, ast.Attribute) and func.attr == "pipe" and node.args
+                 and ast.unparse(node.args[0]) == "figures.table")
+        if piped or ast.unparse(func) == "figures.table":
+            yield node
+
+
+@pytest.mark.parametrize("path", CAPTIONED, ids=lambda p: p.name)
+def test_every_table_has_a_caption(path):
+    """Every table a page shows goes through ``figures.table`` with a ``caption=`` (what the table is,
+    in the page's language; the synthetic notice is added when its numbers are synthetic)."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert ".style." not in cell.source and ".style\n" not in cell.source, \
+            f"{path.name}: a table styled by hand; use .pipe(figures.table, lang, caption=...)"
+        for call in _table_calls(cell.source):
+            assert any(k.arg == "caption" for k in call.keywords), \
+                f"{path.name}: a table without caption=: {cell.source.splitlines()[0]}"

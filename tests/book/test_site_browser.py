@@ -251,13 +251,16 @@ def test_results_pages_offer_the_files_they_show(site, served_site, browser_cont
         assert link.count() == 1, f"{lang}/{rel}: no download link for {name}"
         body = page.request.get(page.url.rsplit("/", 1)[0] + "/" + link.get_attribute("href")).body()
         if name.endswith(".csv"):
-            header = next(csv.reader([body.decode("utf-8-sig").splitlines()[0]]))
+            delimiter = ";" if lang == "fr" else ","  # French files for Excel in a French locale
+            header = next(csv.reader([body.decode("utf-8-sig").splitlines()[0]], delimiter=delimiter))
             rows = body.count(b"\n") - 1
             assert i18n.t(expected, lang) in header and rows > 0, f"{name}: {header[:6]}, {rows} rows"
+            assert header[-1] == "source", f"{name}: no source column at the end"
         elif name.endswith(".geojson"):
             data = json.loads(body)
             assert data["type"] == "FeatureCollection" and data["features"], name
             assert expected in data["features"][0]["properties"], name
+            assert "source" in data["features"][0]["properties"], name
             point = data["features"][0]["geometry"]["coordinates"]
             while isinstance(point[0], list):  # (multi)polygon rings down to one position
                 point = point[0]

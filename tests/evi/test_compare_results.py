@@ -99,6 +99,50 @@ def test_export_writes_csv_excel_geojson(csd, tmp_path):
     assert not list(tmp_path.glob(".*.part"))
 
 
+
+@pytest.mark.parametrize("synthetic", [True, False])
+def test_every_download_ends_with_its_source_in_its_language(csd, tmp_path, synthetic):
+    import json
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from playbook import i18n
+
+    result = evi.compare.build(None, csd)
+    shapes = gpd.GeoDataFrame({"DGUID": ["x"], "score": [1.5]}, geometry=[Point(0, 0)], crs="EPSG:4326")
+    for lang in ("en", "fr"):
+        folder = tmp_path / f"{lang}-{synthetic}"
+        source = i18n.source_line("Statistics Canada", synthetic=synthetic, lang=lang)
+        table = evi.results.published(result, csd, lang=lang)
+        evi.results.export({"csd": table}, folder, shapes={"points": shapes}, source=source, synthetic=synthetic,
+                           lang=lang)
+        back = evi.results.read_export(folder / "evi_csd.csv", dtype={"DGUID": str})
+        assert list(back.columns) == [*table.columns, "source"]  # the contract kept, the source added at the end
+        assert (back["source"] == source).all()
+        marker = i18n.t("site_synthetic_marker", lang).lower()
+        assert (marker in back["source"].iloc[0].lower()) is synthetic
+        feature = json.loads((folder / "evi_points.geojson").read_text(encoding="utf-8"))["features"][0]
+        assert feature["properties"]["source"] == source and feature["properties"]["synthetic"] is synthetic
+        assert feature["properties"].get("notice") == (i18n.t("webmap_notice_short", lang) if synthetic else None)
+        levels = set(back[i18n.t("evi_level", lang)])
+        assert levels == {i18n.geo_level("Census subdivision", lang)}
+        assert back[i18n.t("evi_score", lang)].dtype.kind == "f"  # numbers read back as numbers
+    french = (tmp_path / f"fr-{synthetic}" / "evi_csd.csv").read_text(encoding="utf-8-sig")
+    header, first = french.splitlines()[:2]
+    assert header.count(";") == len(table.columns) and "," not in header.replace(", ", "")  # Excel in a French locale
+    assert "Subdivision de recensement" in first and "Census subdivision" not in french
+    assert "True" not in french and "False" not in french  # yes/no in French
+
+
+def test_a_synthetic_flag_adds_the_notice_to_a_plain_source_line(csd, tmp_path):
+    from playbook import i18n
+
+    table = evi.results.published(evi.compare.build(None, csd), csd, lang="fr")
+    evi.results.export({"csd": table}, tmp_path, source="Source : un fichier.", synthetic=True, lang="fr")
+    back = evi.results.read_export(tmp_path / "evi_csd.csv")
+    assert back["source"].iloc[0] == "Source : un fichier. " + i18n.t("site_synthetic_banner_title", "fr")
+
 def test_compensation_example_by_hand():
     table = evi.compare.compensation_example("en").set_index("Area")
     assert table.loc["B", "Arithmetic mean"] == pytest.approx(50)
