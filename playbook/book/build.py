@@ -46,6 +46,7 @@ import yaml
 
 from playbook import i18n
 from playbook import jurisdiction as jur
+from playbook.book import pdf as guide_pdf
 from playbook.book import site as site_assets
 from playbook.book import templates
 from playbook.book import translate as translation
@@ -161,8 +162,10 @@ def jurisdiction_config(config: dict, profile: jur.Profile | None, lang: str) ->
     """``config`` (one language edition) with the MyST substitutions of ``profile`` (the
     pan-Canadian ``ca`` profile when None) and, for a jurisdiction edition, a title naming it."""
     config = yaml.safe_load(yaml.safe_dump(config))  # deep copy
-    substitutions = (profile or jur.load(jur.DEFAULT)).substitutions(lang)
-    config.setdefault("parse", {}).setdefault("myst_substitutions", {}).update(substitutions)
+    chosen = profile or jur.load(jur.DEFAULT)
+    config.setdefault("parse", {}).setdefault("myst_substitutions", {}).update(chosen.substitutions(lang))
+    # where every page's "Report a problem" link goes (see playbook.book.page_details)
+    config.setdefault("sphinx", {}).setdefault("config", {})["playbook_report_url"] = chosen.report_problem
     if profile is not None:
         config["title"] = i18n.t("jurisdiction_title", lang, title=i18n.t("playbook_title", lang),
                                  jurisdiction=profile.name[lang])
@@ -251,6 +254,7 @@ def build_book(
     jurisdiction: str | Path | None = None,
     execute_only: tuple[str, ...] | None = None,
     manifest: str | Path | None = None,
+    pdf: bool = True,
 ) -> Path:
     """Build the site into ``<path_output>/_build/html`` (one folder per language plus a landing
     page) and return that folder; with ``jurisdiction`` (a profile code or file), build that
@@ -262,6 +266,9 @@ def build_book(
     others are rendered without outputs — for tests that only look at some pages.
     ``manifest`` (an analysis manifest file) builds the book from the files it names; its
     ``jurisdiction`` is the edition's unless ``jurisdiction`` is given.
+    ``pdf`` also makes the guide's PDF of each edition (``<edition>/ddi-playbook.pdf``,
+    ``fr/guide-rad.pdf``; see :mod:`playbook.book.pdf`), linked from the front page and the footer;
+    without Chromium the build says so and the site has no PDF link.
     """
     if execute not in EXECUTE_MODES:
         raise PlaybookError(f"unknown execution mode '{execute}'", field="execute", expected=" | ".join(EXECUTE_MODES))
@@ -292,10 +299,17 @@ def build_book(
                              - set(execute_only))
             config["execute"]["exclude_patterns"] = skipped
         toc = translated_sources(root, work, config, lang)
+        made = guide_pdf.build_pdf(root, work / "pdf", config, lang, run=_run_jupyter_book, profile=profile,
+                                   manifest=analysis) if pdf else None
+        if made is not None:
+            print(f"playbook: the {lang} PDF has {made.pages} pages ({made.seconds:.0f} s)", file=sys.stderr)
+        config["sphinx"]["config"].update(guide_pdf.site_config(made))
         built = _run_jupyter_book(root, work, config, lang, strict, profile=profile, manifest=analysis, toc=toc)
         stamp.write_text(current)
         shutil.rmtree(site / lang, ignore_errors=True)
         shutil.copytree(built, site / lang)
+        if made is not None:
+            shutil.copy2(made.path, site / lang / made.path.name)
     landing = landing_page() if profile is None else landing_page(langs, profile)
     (site / "index.html").write_text(landing, encoding="utf-8")
     return site

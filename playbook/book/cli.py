@@ -23,6 +23,8 @@ def _register_build(commands) -> None:
     p.add_argument("--manifest", type=Path, default=None,
                    help="build the book from an analyst's own files: an analysis manifest (YAML; see book/10-adapt)")
     p.add_argument("--no-strict", dest="strict", action="store_false", help="do not treat warnings as errors")
+    p.add_argument("--no-pdf", dest="pdf", action="store_false",
+                   help="do not make the guide's PDF (made with Debian's chromium; linked from every page)")
 
     def run(a) -> None:
         langs = i18n.LANGUAGES if a.lang == "all" else (a.lang,)
@@ -30,7 +32,7 @@ def _register_build(commands) -> None:
         if code and a.lang == "all":
             langs = jur.load(code).editions
         site = build_book(langs=langs, path_output=a.path_output, execute=a.execute, strict=a.strict,
-                          jurisdiction=a.jurisdiction, manifest=a.manifest)
+                          jurisdiction=a.jurisdiction, manifest=a.manifest, pdf=a.pdf)
         print(site / "index.html")
 
     p.set_defaults(func=run)

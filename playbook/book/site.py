@@ -7,7 +7,10 @@ Two parts:
   ``package-lock.json``) into a folder that the build adds to Sphinx's ``html_static_path``:
   Vega, Vega-Lite and Vega-Embed for interactive charts, MathJax for formulas.
 * :func:`setup` is a small Sphinx extension: it adds the Vega scripts only to the pages that hold
-  an interactive chart (so other pages stay light), and loads MathJax from the shipped copy.
+  an interactive chart (so other pages stay light), and loads MathJax from the shipped copy; it
+  keeps the language switcher and the page's furniture out of search snippets
+  (:data:`SNIPPET_SKIP`), and sets up :mod:`playbook.book.page_details` (date modified, report a
+  problem, the PDF link).
 """
 
 from __future__ import annotations
@@ -125,8 +128,34 @@ def _page_markup(app, pagename, templatename, context, doctree) -> None:
         context["body"] = synthetic_banner(context["body"], context.get("language") or None)
 
 
+#: What a search result's snippet leaves out: Sphinx's search shows the text of the page's
+#: ``[role="main"]``, which also holds the article header (the language switcher: "Français", the
+#: download button: ".md"), the theme's print-only table of contents, the synthetic-data banner,
+#: the page details and the previous/next links.
+SNIPPET_SKIP = (".bd-header-article", ".playbook-synthetic-banner", ".playbook-page-details", ".prev-next-area",
+                ".bd-footer-article", ".bd-sidebar-secondary", ".playbook-pdf-download", ".onlyprint", "footer")
+_SEARCH_SNIPPETS = """document.addEventListener("DOMContentLoaded", () => {
+  if (typeof Search === "undefined" || !Search.htmlToText) return;
+  const pageText = Search.htmlToText;
+  Search.htmlToText = (htmlString, anchor) => {
+    const page = new DOMParser().parseFromString(htmlString, "text/html");
+    page.querySelectorAll(%s).forEach((el) => el.remove());
+    return pageText(page.documentElement.outerHTML, anchor);
+  };
+});"""
+
+
+def search_snippets_script() -> str:
+    """The search page's script that makes result snippets show the page's own text."""
+    import json
+
+    return _SEARCH_SNIPPETS % json.dumps(", ".join(SNIPPET_SKIP))
+
+
 def _page_scripts(app, pagename, templatename, context, doctree) -> None:
     _drop_unwanted_scripts(context)
+    if pagename == "search":
+        app.add_js_file(None, body=search_snippets_script())  # runs before searchtools.js is used
     if doctree is None or VEGA_MARKER not in context.get("body", ""):
         return
     for dest in VEGA_FILES.values():
@@ -136,6 +165,7 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
 def setup(app):
     bibliography.register()  # the French edition's bibliography style (playbook_fr)
     sphinx_speed.apply()  # three library inefficiencies that cost seconds per build
+    app.setup_extension("playbook.book.page_details")  # date modified, report a problem, the PDF link
     app.connect("html-page-context", _page_markup)
     app.connect("html-page-context", _page_scripts, priority=900)  # after myst-nb adds its scripts
     return {"parallel_read_safe": True, "parallel_write_safe": True}

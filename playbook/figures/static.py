@@ -23,6 +23,15 @@ import seaborn as sns
 from playbook.errors import PlaybookError
 from playbook.figures.style import PALETTE
 
+#: The source line drawn small inside every figure: its size in points (8 pt whatever the DPI the
+#: figure is saved at) and its colour, 12.6:1 against the white figure background, 12.9:1 under the
+#: site theme's dark-mode image filter (the theme puts images on a white backing in dark mode and
+#: dims them with ``brightness(.8) contrast(1.2)``); tests/figures/test_source_line.py checks both.
+SOURCE_FONT_SIZE = 8
+SOURCE_COLOUR = "#333333"
+#: Space between the source line and what is above it (axis labels, tick labels), in points.
+SOURCE_GAP_PT = 6
+
 
 def use_style() -> None:
     """The house style: readable sizes, a colour-blind-safe palette, no chart junk."""
@@ -46,10 +55,21 @@ def finish(fig, *, title: str, source: str, xlabel: str | None = None, ylabel: s
     if not ax.get_xlabel() and not ax.get_ylabel():
         raise PlaybookError("a figure needs axis labels", field="xlabel/ylabel")
     fig.suptitle("\n".join(textwrap.wrap(title, 80)), fontweight="bold", x=0.01, ha="left")
-    fig.text(0.01, 0.005, "\n".join(textwrap.wrap(source, 120)), fontsize=8, color="#333333", ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    note = fig.text(0.01, 0.01, "\n".join(textwrap.wrap(source, 120)), fontsize=SOURCE_FONT_SIZE, color=SOURCE_COLOUR,
+                    ha="left", va="bottom")
+    fig._playbook_source_text = note
+    _layout_above(fig, note)
     fig._playbook_source = source  # shown again as the HTML caption (see show)
     return fig
+
+
+def _layout_above(fig, note) -> None:
+    """Lay the axes out (matplotlib's tight layout) in the space above the source line ``note``,
+    measured by the renderer: however many lines the source takes, it never overlaps an axis title
+    or tick labels."""
+    renderer = fig.canvas.get_renderer()
+    top = note.get_window_extent(renderer).y1 + SOURCE_GAP_PT * fig.dpi / 72
+    fig.tight_layout(rect=(0, min(0.5, top / fig.bbox.height), 1, 1))
 
 
 def _synthetic_notice(source: str) -> str | None:

@@ -18,6 +18,7 @@ the ``PLAYBOOK_JURISDICTION`` environment variable (set by ``python -m playbook 
 from __future__ import annotations
 
 import difflib
+import html
 import os
 import re
 from dataclasses import dataclass, field
@@ -59,6 +60,8 @@ FIELDS = {
     "service_points": "a path to a service-point file, relative to the profile",
     "feedback": "a path to a client-feedback file, relative to the profile",
     "manifest": "a path to the jurisdiction's analysis manifest (its own files), relative to the profile",
+    "report_problem": "where readers report a problem with a page: an issue tracker's new-issue address "
+                      "(https://...) or mailto:address",
     "text": "chapter text overrides: {" + ", ".join(TEXT_KEYS) + "} each {en, fr}",
     "to_verify": "a list of notes on what still has to be checked",
 }
@@ -98,6 +101,8 @@ class Profile:
     feedback: Path | None = None
     #: The analysis manifest an edition of this jurisdiction is built from (see playbook.sources.manifest).
     manifest: Path | None = None
+    #: Where the site's "Report a problem" link goes (``report_problem``): "" for the book's own page.
+    report_problem: str = ""
     text: dict[str, dict[str, str]] = field(default_factory=dict)
     to_verify: tuple[str, ...] = ()
     path: Path | None = None
@@ -255,6 +260,9 @@ def problems(raw: dict, path: Path) -> list[PlaybookError]:
     for key in ("service_points", "feedback", "manifest"):
         if raw.get(key) and not (path.parent / str(raw[key])).is_file():
             bad(key, f"file '{raw[key]}' not found (paths are relative to the profile)", "an existing file")
+    report = raw.get("report_problem")
+    if report is not None and not (isinstance(report, str) and re.match(r"(https?://\S+|mailto:[^@\s]+@\S+)$", report)):
+        bad("report_problem", f"'{report}' is neither a web address nor a mailto: address")
     text = raw.get("text") or {}
     if not isinstance(text, dict):
         bad("text", "text overrides are a mapping")
@@ -314,6 +322,7 @@ def load(ref: str | PathLike) -> Profile:
         service_points=base / raw["service_points"] if raw.get("service_points") else None,
         feedback=base / raw["feedback"] if raw.get("feedback") else None,
         manifest=base / raw["manifest"] if raw.get("manifest") else None,
+        report_problem=raw.get("report_problem") or "",
         text={k: dict(v) for k, v in (raw.get("text") or {}).items()},
         to_verify=tuple(raw.get("to_verify") or ()), path=path.resolve(),
     )
@@ -371,6 +380,18 @@ def legal_framework(lang: str | None = None, *, highlight: str | None = None,
     return pd.DataFrame(rows)
 
 
+def _english_title(law: str, english: str) -> str:
+    """``law`` (a French cell) with the words it shares at its start with ``english`` (the law's English
+    title, kept where it has no official French one) marked ``lang="en"`` (WCAG 3.1.2)."""
+    shared = os.path.commonprefix([law, english])
+    if shared != law and shared != english:  # back to the last whole word
+        shared = shared[:max(shared.rfind(" "), 0)]
+    shared = shared.rstrip(" ,")
+    if len(shared.split()) < 2:
+        return html.escape(law)
+    return f'<span lang="en">{html.escape(shared)}</span>{html.escape(law[len(shared):])}'
+
+
 def legal_framework_table(lang: str | None = None, *, highlight: str | None = None,
                           profiles: list[Profile] | None = None):
     """:func:`legal_framework` as a styled table with translated headers; the current
@@ -378,10 +399,15 @@ def legal_framework_table(lang: str | None = None, *, highlight: str | None = No
     lang = i18n.language(lang)
     table = legal_framework(lang, highlight=highlight, profiles=profiles)
     marker = i18n.t("jurisdiction_this_edition", lang)
+    laws = table["law"]
+    if lang != "en":  # a law with no official title in this language keeps its English one, marked as English
+        english = legal_framework("en", profiles=profiles)["law"]
+        verify = f' ({i18n.t("jurisdiction_to_verify", "en")})'
+        laws = pd.Series([_english_title(law, en.removesuffix(verify)) for law, en in zip(laws, english, strict=True)])
     shown = pd.DataFrame({
         i18n.t("jurisdiction_col_edition", lang): table["current"].map({True: marker, False: ""}),
         i18n.t("jurisdiction_col_jurisdiction", lang): table["jurisdiction"],
-        i18n.t("jurisdiction_col_law", lang): table["law"],
+        i18n.t("jurisdiction_col_law", lang): laws,
         i18n.t("jurisdiction_col_citation", lang): table["citation"],
         i18n.t("jurisdiction_col_oversight", lang): table["oversight"],
     })

@@ -130,3 +130,58 @@ def test_results_at_a_glance_comes_first_with_its_findings_and_warnings(site):
         page = htmllib.unescape((site / lang / "notebooks" / "01-results-at-a-glance.html").read_text(encoding="utf-8"))
         assert box in page and finding in page and principles in page
         assert "playbook-synthetic-banner" in page  # the demo's findings are synthetic, and say so
+
+
+# Issue 22, "the site for the people who read it": what the foot of every page offers.
+
+def test_every_page_has_its_date_modified_and_a_working_report_link(site):
+    from playbook import i18n
+
+    for lang in ("en", "fr"):
+        label = re.escape(htmllib.escape(i18n.t("site_date_modified", lang), quote=False))
+        for page in sorted(pages(site / lang)):
+            text = (site / lang / page).read_text(encoding="utf-8")
+            assert re.search(rf'<dt[^>]*>{label}</dt> <dd[^>]*><time datetime="\d{{4}}-\d{{2}}-\d{{2}}">', text), \
+                f"{lang}/{page}: no date modified"
+            link = re.search(r'<a class="playbook-report-problem" href="([^"]+)">([^<]+)</a>', text)
+            assert link and link.group(2) == i18n.t("site_report_problem", lang), f"{lang}/{page}: no report link"
+            target = htmllib.unescape(link.group(1))
+            if not target.startswith(("https://", "http://", "mailto:")):
+                path, _, anchor = target.partition("#")
+                linked = ((site / lang / page).parent / path).resolve() if path else site / lang / page
+                assert linked.is_file() and f'id="{anchor}"' in linked.read_text(encoding="utf-8"), f"{lang}/{page} -> {target}"
+
+
+def test_front_page_and_every_footer_offer_the_pdf(site):
+    from playbook import i18n
+    from playbook.book import pdf
+
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is in requirements-dev.txt")
+    for lang in ("en", "fr"):
+        made = site / lang / pdf.file_name(lang)
+        assert made.is_file(), f"no PDF in the {lang} edition (is chromium installed?)"
+        label = i18n.t("site_pdf_link", lang, pages=len(pypdf.PdfReader(made).pages))
+        link = re.compile(r'<a class="playbook-pdf-link" href="([^"]+)" download>([^<]+)</a>')
+        on_front = re.search(r'<p class="playbook-pdf-download">' + link.pattern, front(site, lang))
+        assert on_front and on_front.group(2) == label
+        for page in sorted(pages(site / lang)):
+            found = link.findall((site / lang / page).read_text(encoding="utf-8"))
+            assert found, f"{lang}/{page}: no PDF link in the footer"
+            assert all(((site / lang / page).parent / href).resolve() == made.resolve() for href, _ in found), page
+
+
+def test_front_page_offers_four_reading_paths_and_the_introduction_links_them(site):
+    for lang in ("en", "fr"):
+        page = front(site, lang)
+        for path in ("path-managers", "path-analysts", "path-working-group-leads", "path-adapters"):
+            section = page.split(f'id="{path}"', 1)[1].split("</section>", 1)[0]
+            links = re.findall(r'<a class="reference internal" href="([^"#]+)', section)
+            assert 3 <= len(links) <= 6, f"{lang}: {path} has {len(links)} links"
+            for href in links:
+                assert (site / lang / "book" / href).resolve().is_file(), f"{lang}: {path} -> {href}"
+        managers = page.split('id="path-managers"', 1)[1]
+        assert re.findall(r'href="([^"#]+)', managers)[:2] == ["../notebooks/01-results-at-a-glance.html",
+                                                              "../notebooks/31-service-point-map.html"]
+        intro = (site / lang / "book" / "introduction" / "index.html").read_text(encoding="utf-8")
+        for path in ("path-managers", "path-analysts", "path-working-group-leads", "path-adapters"):
+            assert f'href="../index.html#{path}"' in intro, f"{lang}: the introduction does not link {path}"

@@ -71,3 +71,17 @@ def test_the_french_word_check_finds_english():
             "<pre>print('the results')</pre></article>")
     assert [" ".join(r) for r in english_words(page)] == ["The results of the", "are shown below"]
 
+
+
+def test_search_snippets_leave_out_the_language_switcher_and_the_page_furniture():
+    from types import SimpleNamespace
+
+    script = site.search_snippets_script()
+    for selector in (".bd-header-article", ".playbook-synthetic-banner", ".playbook-page-details", ".onlyprint"):
+        assert selector in script  # the header holds the switcher ("Français") and the download button (".md")
+    added = []
+    app = SimpleNamespace(add_js_file=lambda name, **kw: added.append(kw.get("body")))
+    site._page_scripts(app, "search", "search.html", {"script_files": []}, None)
+    assert added == [script]
+    site._page_scripts(app, "book/index", "page.html", {"script_files": [], "body": ""}, object())
+    assert added == [script]  # only the search page

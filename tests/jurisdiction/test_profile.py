@@ -104,6 +104,13 @@ def test_legal_framework_highlights_the_current_jurisdiction():
     assert "▶ cette édition" in html and "Organisme de surveillance" in html
 
 
+def test_a_law_with_no_french_title_is_marked_as_english_in_the_french_table():
+    html = jur.legal_framework_table("fr").to_html()
+    assert '<span lang="en">Municipal Government Act</span>, partie XX' in html  # Nova Scotia's, English only
+    assert '<span lang="en">Loi' not in html  # a French title is not marked
+    assert 'lang="en"' not in jur.legal_framework_table("en").to_html()
+
+
 @pytest.mark.parametrize("changes,field,words", [
     ({"colour": "blue"}, "colour", "unknown key 'colour'"),
     ({"provinces": ["99"]}, "provinces", "'99' is not a province or territory code"),
