@@ -34,7 +34,7 @@ def sites(tmp_path_factory):
     out = tmp_path_factory.mktemp("tailored")
     # Only EXECUTED notebooks run (the whole book is executed by test_book).
     return {code: build_book(langs=("en",), path_output=out, execute="force", strict=True, jurisdiction=code,
-                             execute_only=EXECUTED) for code in CASES}
+                             execute_only=EXECUTED, pdf=False) for code in CASES}
 
 
 def text(path) -> str:
