@@ -3,9 +3,10 @@
 The comments are freshly generated (not timed) so no result is cached; the classifier is trained on
 the embedded demo corpus (not timed). The baseline, measured in the same run, is reading and writing
 the same comments as CSV: the ratio says how much redaction and classification cost on top of the
-input/output any pipeline pays.
+input/output any pipeline pays. The last line times language identification (Lingua, and the former
+function-word rule beside it) on the first ``--language-comments`` redacted comments.
 
-    .venv/bin/python bench/feedback.py [--comments 100000] [--workers 2]
+    .venv/bin/python bench/feedback.py [--comments 100000] [--workers 2] [--language-comments 20000]
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from playbook.demo import feedback as demo
-from playbook.feedback import classify
+from playbook.feedback import classify, language
 from playbook.feedback.redact import redact_series
 from playbook.sources import datasets
 
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--comments", type=int, default=100_000)
     p.add_argument("--workers", type=int, default=2, help="processes for redaction (the target assumes 2 cores)")
+    p.add_argument("--language-comments", type=int, default=20_000, help="comments for the language timing")
     args = p.parse_args(argv)
 
     corpus = demo.read(datasets.path("demo_feedback_comments"))
@@ -67,6 +69,15 @@ def main(argv: list[str] | None = None) -> None:
           f"(wall time depends on what else runs: compare runs on the same machine)")
     print(f"baseline CSV write + read {baseline:.2f} s; ratio {total / baseline:.1f}x; "
           f"{predicted['needs_review'].mean():.0%} routed to a person")
+
+    sample = texts[:args.language_comments]
+    language.identify(sample[:10])  # build the detector (about 2 s, once per process): not timed
+    speeds = {}
+    for name, identify in (("Lingua", language.identify), ("function-word rule", language.identify_by_function_words)):
+        start = time.perf_counter()
+        identify(sample)
+        speeds[name] = len(sample) / (time.perf_counter() - start)
+    print(f"language of {len(sample):,} comments: " + ", ".join(f"{k} {v:,.0f}/s" for k, v in speeds.items()))
 
 
 if __name__ == "__main__":

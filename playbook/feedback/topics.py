@@ -1,8 +1,11 @@
 """Topic discovery per language: TF-IDF and non-negative matrix factorization (scikit-learn).
 
 Topics are found without labels, one model per language (English and French words do not share
-topics well). Each topic is a list of weighted terms; each comment gets the topic with the largest
-weight (``0`` weight: no topic). The result gives the top terms, the comments that best represent
+topics well). The terms are words and word pairs (bigrams) after the function words of both
+languages are taken out; the service vocabulary (payment, account, form, phone, paiement, compte,
+formulaire...) is kept, since it is what topics are about. Each topic is a list of weighted terms and
+a short label made of its top phrases (:meth:`Topics.top_terms`); each comment gets the topic with the
+largest weight (``0`` weight: no topic). The result gives the top terms, the comments that best represent
 each topic (redacted, since only :class:`~playbook.feedback.redact.Redacted` text is accepted), and
 topic sizes over time. The model is deterministic for a given ``seed`` (NNDSVDA initialisation).
 """
@@ -20,17 +23,29 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from playbook.errors import PlaybookError
 from playbook.feedback.redact import require_redacted
 from playbook.feedback.sentiment import fold
-from playbook.feedback.words import word_lists
+from playbook.feedback.words import STOPWORDS_FILE, word_lists
+from playbook.io import read_yaml
+
+
+@cache
+def service_words() -> frozenset[str]:
+    """The service vocabulary (``service_words`` of ``stopwords.yml``, folded): words such as payment,
+    account, form, phone, paiement, compte, formulaire that name a topic even where they also vote
+    for a language."""
+    raw = read_yaml(STOPWORDS_FILE).get("service_words") or {}
+    return frozenset(fold(str(w)) for words in raw.values() for w in words)
 
 
 @cache
 def topic_stopwords(lang: str) -> list[str]:
-    """Words that never name a topic in ``lang`` (folded: no accents, lowercase)."""
+    """Words that never name a topic in ``lang`` (folded: no accents, lowercase): the function words of
+    both languages (comments mix them) and scikit-learn's English list, the extra words of
+    ``stopwords.yml``, and the placeholders, but not the service vocabulary (:func:`service_words`)."""
     lists = word_lists()
-    words = set(lists[lang]) | set(lists["topic_extra"][lang])
-    if lang == "en":
-        words |= set(ENGLISH_STOP_WORDS)
-    return sorted({fold(w) for w in words} | {"email", "phone", "sin", "postal", "address", "dob", "name"})
+    words = set(lists["en"]) | set(lists["fr"]) | set(ENGLISH_STOP_WORDS)
+    words |= set(lists["topic_extra"]["en"]) | set(lists["topic_extra"]["fr"])
+    folded = {fold(w).replace("'", "") for w in words} - service_words()
+    return sorted(folded | {"email", "phone", "sin", "postal", "address", "dob", "name"} - {""})
 
 
 def _preprocess(text: str) -> str:
@@ -48,11 +63,28 @@ class Topics:
     assignments: pd.DataFrame  # index of the comment -> topic, weight
     texts: pd.Series  # the redacted comments the model saw
 
+    def labels(self, k: int = 2, among: int = 6) -> pd.Series:
+        """A label per topic: ``k`` phrases of its ``among`` heaviest terms, word pairs first ("direct
+        deposit" rather than "direct" and "deposit"), a word left out when a chosen pair holds it,
+        joined by " / "."""
+        out = {}
+        for topic, group in self.terms.sort_values(["topic", "rank"]).groupby("topic"):
+            top = list(group["term"])[:among]
+            chosen: list[str] = []
+            for term in [t for t in top if " " in t] + [t for t in top if " " not in t]:
+                words = set(term.split())
+                if len(chosen) < k and not any(words & set(c.split()) for c in chosen):
+                    chosen.append(term)
+            out[topic] = " / ".join(sorted(chosen, key=top.index))
+        return pd.Series(out, name="label")
+
     def top_terms(self, n: int = 8) -> pd.DataFrame:
-        """One row per topic: ``topic``, ``terms`` (the ``n`` heaviest, comma-separated), ``comments``."""
+        """One row per topic: ``topic``, ``label`` (:meth:`labels`), ``terms`` (the ``n`` heaviest,
+        comma-separated), ``comments``."""
         sizes = self.assignments["topic"].value_counts()
         top = self.terms[self.terms["rank"] < n].groupby("topic")["term"].agg(", ".join)
-        return pd.DataFrame({"topic": top.index, "terms": top.to_numpy(),
+        return pd.DataFrame({"topic": top.index, "label": self.labels().reindex(top.index).to_numpy(),
+                             "terms": top.to_numpy(),
                              "comments": sizes.reindex(top.index).fillna(0).astype(int).to_numpy()})
 
     def representatives(self, k: int = 3) -> pd.DataFrame:
@@ -80,7 +112,7 @@ def discover(texts: pd.Series, *, lang: str, n_topics: int = 8, n_terms: int = 1
         raise PlaybookError(f"{len(texts)} comments are too few for {n_topics} topics", field="texts",
                             expected=f"at least {n_topics * 5}")
     vectorizer = TfidfVectorizer(preprocessor=_preprocess, stop_words=topic_stopwords(lang), min_df=min_df,
-                                 max_df=max_df, sublinear_tf=True,
+                                 max_df=max_df, sublinear_tf=True, ngram_range=(1, 2),
                                  token_pattern=r"(?u)\b[a-z][a-z]+\b")
     matrix = vectorizer.fit_transform(texts.to_numpy())
     model = NMF(n_components=n_topics, init="nndsvda", random_state=seed, max_iter=400)

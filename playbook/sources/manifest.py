@@ -26,7 +26,7 @@ A manifest (paths relative to the manifest's folder)::
     service_points:
       - {network: service_canada, path: service_canada_points.csv}
       - {network: libraries, path: odcaf_libraries.csv}
-    feedback: comments.csv
+    feedback: {path: comments.csv, text_column: comment}   # the column holding the comments (default "text")
     index: {spec: specs/evi.yml, levels: [csd, da], radius_km: 50, draws: 256, seed: 2021}
 
 Any input may be written as a mapping to say more about it::
@@ -44,7 +44,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from os import PathLike
 from pathlib import Path
@@ -79,6 +79,9 @@ TOP = ("version", "title", "jurisdiction", "census", "area_file", "broadband", "
        "service_points", "feedback", "index")
 INDEX_KEYS = ("spec", "levels", "radius_km", "draws", "seed")
 INPUT_KEYS = ("path", "synthetic", "source")
+#: The feedback input also names the column that holds the comments (default :data:`FEEDBACK_TEXT_COLUMN`).
+FEEDBACK_KEYS = (*INPUT_KEYS, "text_column")
+FEEDBACK_TEXT_COLUMN = "text"
 POINT_KEYS = ("network", "path", "name", "synthetic", "source")
 #: The embedded service-point networks (used when the manifest names none).
 DEFAULT_NETWORKS = {"service_canada": "service_canada_points", "libraries": "odcaf_libraries"}
@@ -95,6 +98,8 @@ class Input:
     source: dict[str, str]
     #: The registry names when the input is an embedded file (the demo), else ().
     embedded: tuple[str, ...] = ()
+    #: The column that holds the comments (the feedback input only), else None.
+    text_column: str | None = None
 
     @property
     def path(self) -> Path:
@@ -220,7 +225,7 @@ def _embedded(key: str, names: tuple[str, ...]) -> Input:
     entries = [datasets.info(n) for n in names]
     source = {lang: "; ".join(dict.fromkeys(e.source[lang] for e in entries)) for lang in i18n.LANGUAGES}
     return Input(key=key, paths=tuple(datasets.path(n) for n in names), synthetic=any(e.synthetic for e in entries),
-                 source=source, embedded=names)
+                 source=source, embedded=names, text_column=FEEDBACK_TEXT_COLUMN if key == "feedback" else None)
 
 
 def _user_file(text: str, where: str, base: Path, path: Path | None) -> Path:
@@ -241,10 +246,14 @@ def _input(key: str, value: Any, base: Path, path: Path | None, multiple: bool) 
         return None
     options: dict = {}
     if isinstance(value, Mapping):
-        check_keys(value, INPUT_KEYS, path=path, where=key)
+        check_keys(value, FEEDBACK_KEYS if key == "feedback" else INPUT_KEYS, path=path, where=key)
         if "path" not in value:
             raise PlaybookError("an input given as a mapping needs a path", path=path, field=f"{key}.path")
         options, value = dict(value), value["path"]
+    column = options.pop("text_column", FEEDBACK_TEXT_COLUMN) if key == "feedback" else None
+    if key == "feedback" and (not isinstance(column, str) or not column.strip()):
+        raise PlaybookError(f"text_column {column!r}", path=path, field="feedback.text_column",
+                            expected="the name of the column that holds the comments, such as comment")
     items = list(value) if isinstance(value, list | tuple) else [value]
     if not items:
         raise PlaybookError("an empty list of files", path=path, field=key, expected="at least one file, or null")
@@ -253,6 +262,8 @@ def _input(key: str, value: Any, base: Path, path: Path | None, multiple: bool) 
     registry = datasets.registry()
     if all(isinstance(i, str) and i in registry for i in items):
         found = _embedded(key, tuple(items))
+        if column is not None:
+            found = replace(found, text_column=column)
         if "synthetic" in options or "source" in options:
             raise PlaybookError("an embedded dataset keeps its registry provenance", path=path, field=key,
                                 expected="a path of your own to set synthetic or source")
@@ -266,7 +277,7 @@ def _input(key: str, value: Any, base: Path, path: Path | None, multiple: bool) 
     else:
         names = ", ".join(f.name for f in files)
         source = {lang: i18n.t("evi_source_user_file", lang, file=names) for lang in i18n.LANGUAGES}
-    return Input(key=key, paths=files, synthetic=synthetic, source=source)
+    return Input(key=key, paths=files, synthetic=synthetic, source=source, text_column=column)
 
 
 def _number(raw: Mapping, key: str, default, kind, path: Path | None, *, minimum=None):

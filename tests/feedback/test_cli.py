@@ -56,8 +56,8 @@ def test_train_then_classify(corpus, tmp_path):
     result = run("classify", new, "--text-column", "comment", "--model", model, "--out", out)
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert list(table.columns) == ["id", "when", "comment", "note", "language", "sentiment", "sentiment_score",
-                                   "category", "confidence", "needs_review"]
+    assert list(table.columns) == ["id", "when", "comment", "note", "language", "category", "confidence",
+                                   "needs_review"]  # no sentiment: it did not beat the majority class (issue 23)
     assert table["comment"].iloc[0] == "My SIN is [SIN], call [PHONE]"  # raw text never leaves
     assert set(table["needs_review"]) <= {"True", "False"}
 

@@ -54,3 +54,23 @@ def test_errors(english):
         topics.discover(Redacted(["a b c"] * 10), lang="en", n_topics=8)
     with pytest.raises(PlaybookError, match="redacted"):
         topics.discover(pd.Series(["raw"] * 100), lang="en")
+
+
+def test_service_words_name_topics_and_function_words_never_do():
+    for lang in ("en", "fr"):
+        stop = set(topics.topic_stopwords(lang))
+        assert not stop & {"payment", "account", "form", "phone", "paiement", "compte", "formulaire"} - {"phone"}
+        assert {"the", "and", "le", "les", "est", "pour", "cest", "jai"} <= stop  # both languages' function words
+    assert {"payment", "paiement", "compte", "formulaire"} <= topics.service_words()
+
+
+def test_topics_have_word_pairs_and_a_label_of_top_phrases(english):
+    texts, _ = english
+    found = topics.discover(texts, lang="en", n_topics=6)
+    assert found.terms["term"].str.contains(" ").any()  # bigrams
+    top = found.top_terms(6)
+    assert list(top.columns) == ["topic", "label", "terms", "comments"]
+    for label, terms in zip(top["label"], top["terms"], strict=True):
+        parts = label.split(" / ")
+        assert 1 <= len(parts) <= 2 and all(p in terms.split(", ") for p in parts)
+    assert set(found.terms["term"]) & {"payment", "account", "online account", "direct deposit"}

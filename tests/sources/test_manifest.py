@@ -114,3 +114,15 @@ def test_the_fingerprint_changes_with_the_files(tmp_path, profile_copy):
     before = manifests.load(path).fingerprint()
     profile_copy.write_bytes(profile_copy.read_bytes() + b"\n")
     assert manifests.parse(yaml.safe_load(path.read_text()), path=path).fingerprint() != before
+
+
+def test_the_feedback_input_names_its_text_column(tmp_path):
+    (tmp_path / "comments.csv").write_text("id,comment\n1,Long wait\n", encoding="utf-8")
+    assert manifests.default().input("feedback").text_column == "text"  # the demo corpus
+    m = manifests.load(write(tmp_path, {"feedback": {"path": "comments.csv", "text_column": "comment"}}))
+    assert m.input("feedback").text_column == "comment" and not m.input("feedback").synthetic
+    assert manifests.load(write(tmp_path, {"feedback": "comments.csv"})).input("feedback").text_column == "text"
+    with pytest.raises(PlaybookError, match="field 'feedback.text_column'"):
+        manifests.load(write(tmp_path, {"feedback": {"path": "comments.csv", "text_column": ""}}))
+    with pytest.raises(PlaybookError, match="unknown key 'text_column'"):
+        manifests.load(write(tmp_path, {"area_file": {"path": "comments.csv", "text_column": "comment"}}))
