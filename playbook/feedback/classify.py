@@ -569,6 +569,7 @@ def model_card(clf: FeedbackClassifier, *, sha256: str = "", lang: str | None = 
         return i18n.format_number(float(value), lang, decimals)
 
     names = {cid: c.get(lang, cid) for cid, c in clf.categories.items()}
+    names["macro average"] = i18n.t("feedback_macro_average", lang)
     unreliable = i18n.t("feedback_card_unreliable", lang)
     rows = "\n".join(f"| {names.get(r['category'], r['category'])}{'' if r.get('reliable', True) else ' ' + unreliable} "
                      f"| {num(r['precision'], 2)} | {num(r['recall'], 2)} "

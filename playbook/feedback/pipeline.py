@@ -253,3 +253,12 @@ def agreement(first: pd.Series, second: pd.Series) -> dict[str, float]:
 
     a, b = first.astype(str).to_numpy(), second.astype(str).to_numpy()
     return {"agreement": float((a == b).mean()), "kappa": float(cohen_kappa_score(a, b))}
+
+
+def channel_label(channel: str, lang: str | None = None) -> str:
+    """A channel of the comments in the page's language: the catalogue's label
+    (``feedback_channel_<channel>``) where it has one, else the channel as the file writes it."""
+    from playbook import i18n
+
+    key = "feedback_channel_" + str(channel).replace("-", "_").replace(" ", "_")
+    return i18n.t(key, lang) if key in i18n.catalogue() else str(channel)

@@ -19,8 +19,9 @@ an institution may disclose, and naming staff in an analysis of complaints serve
 harm them. Clients are always redacted.
 
 Curated by hand from public lists (the federal ministry, premiers, chief public health officers,
-leaders of the main parties, 2015–2025) and Canadian place names that contain a given name. It is a
-short list on purpose: extend it for your jurisdiction (your premier, mayor, councillors, places).
+leaders of the main parties, 2015–2025) and Canadian place names that contain a given name, plus the
+names of the census metropolitan areas and agglomerations (:func:`city_names`). It is a short list on
+purpose: extend it for your jurisdiction (your premier, mayor, councillors, places).
 """
 
 from __future__ import annotations
@@ -57,6 +58,28 @@ OFFICE_HOLDERS = (
     ("Jim Watson", False), ("Mark Sutcliffe", True), ("Régis Labeaume", True), ("Bruno Marchand", False),
     ("Jyoti Gondek", True), ("Naheed Nenshi", True), ("Ken Sim", False), ("Amarjeet Sohi", True),
 )
+
+def city_names() -> tuple[str, ...]:
+    """The 152 census metropolitan areas and agglomerations of 2021 (Statistics Canada's list, embedded),
+    each part of a joined name on its own ("Kitchener - Cambridge - Waterloo"), less those that are
+    also given names of the redactor's gazetteer ("Nelson"): a city is not a person, but a given name
+    may be one."""
+    import pandas as pd
+
+    from playbook.feedback.recognisers import gazetteer
+    from playbook.sources import datasets
+
+    names = pd.read_csv(datasets.path("cma_ca_2021"), encoding="utf-8-sig")["NAME"].astype(str)
+    parts = {p.strip() for name in names for p in name.replace("/", " - ").split(" - ") if p.strip()}
+    given = gazetteer()["given"] | gazetteer()["ambiguous"] | PERSON_LIKE_CITIES
+    return tuple(sorted(p for p in parts if p not in given and p.split()[0] not in given))
+
+
+#: City names that are also people's given names or surnames ("Duncan at the counter"): left out of
+#: the places, so that the person is still redacted.
+PERSON_LIKE_CITIES = frozenset({"Alma", "Amos", "Brooks", "Cornwall", "Courtenay", "Duncan", "Essa", "Lacombe",
+                                "London", "Nelson", "Pembroke", "Stratford", "Vernon", "Windsor"})
+
 
 #: Places, institutions and programmes that contain a given name or look like one; matched case-insensitively.
 PLACES = (

@@ -60,6 +60,9 @@ _REF_CUE = (
 _REF_BEFORE = re.compile(_REF_CUE + r"\.?\s*(?:#|:|no\.?|n[o°º]\.?|number|num[ée]ro)?\s*(?:de\s+\w+\s*)?:?\s*$")
 _PHONE_BEFORE = re.compile(r"(?i:t[ée]l[ée]?(?:phone)?|phone|cell(?:ulaire)?|call|appel|joindre|rejoindre|text|texto|"
                            r"number|num[ée]ro|fax|#)\.?\s*(?:me|moi|au|at|is|est|:)?\s*(?:at|au|:)?\s*$")
+# "my number: 581-555-0133", "mon numéro : ...": a number of one's own is a phone, not a reference.
+_MY_NUMBER = re.compile(r"(?i:\b(?:my|mon|our|notre)\s+(?:phone\s+|cell\s+)?(?:number|num[ée]ro)(?:\s+de\s+t[ée]l[ée]phone)?)"
+                        r"\s*(?:is|est)?\s*:?\s*$")
 _S = _SP + r"{0,3}"
 _SEP = rf"(?:{_S}[.-]?{_S})"  # any spacing around at most one dot or hyphen ("403  735 6090", "613 - 555")
 _EXT = rf"(?:{_S},?{_S}(?i:ext\.?|extension|x|poste|p\.){_S}\d{{1,5}}\b)?"
@@ -150,7 +153,8 @@ def pattern_spans(text: str) -> dict[str, list[tuple[int, int]]]:
     found["DOB"] += [m.span() for m in OLD_DATE.finditer(text)]
     found["SIN"] = [m.span() for m in SIN.finditer(text)
                     if luhn_valid(m.group()) and not _after(_REF_BEFORE, text, m.start())]
-    found["PHONE"] = [m.span() for m in PHONE.finditer(text) if not _after(_REF_BEFORE, text, m.start())]
+    found["PHONE"] = [m.span() for m in PHONE.finditer(text)
+                      if not _after(_REF_BEFORE, text, m.start()) or _after(_MY_NUMBER, text, m.start())]
     found["PHONE"] += [m.span() for m in LOCAL_PHONE.finditer(text) if _after(_PHONE_BEFORE, text, m.start(), 24)]
     found["POSTAL"] = [m.span() for m in POSTAL.finditer(text)]
     found["ADDRESS"] = [m.span() for m in ADDRESS.finditer(text)]
@@ -233,6 +237,44 @@ _PLACE_BEFORE = re.compile(
     r"tour|tower|aréna|arena|collège|college|université|university|hall|salle|pavillon))\s+$"
 )
 _LOWER_WORD = re.compile(rf"(?<![\w'’-])[{LOWER}]{{3,}}(?:-[{LOWER}]+)?(?![\w'’-])")
+# A French elided word ("m'a", "l'équipe", "qu'il"): never a name ("O'Brien" is).
+_ELISION = re.compile(r"(?:[mljcdsntMLJCDSNT]|qu|Qu)['’]")
+# An English verb form (past or -ing) after a cue is no name: "the agent switched", "agent helping".
+_VERB_FORM = re.compile(rf"[{LOWER}]{{3,}}(?:ed|ing)")
+_PARTICLE_NAME = re.compile(
+    rf"\s+(?P<name>(?i:de|du|des|van|von|der|den|di|da|del|della|dos|das|le|la)(?:\s+(?i:la|le|der|den))?\s+{_TOKEN_CAP})(?![\w-])")
+_NAME_WORDS = rf"(?:{_TOKEN}(?:{_SP}+{_TOKEN}){{0,2}}|{_TOKEN_LOW})"
+# A name, then where the person works: "Olu at the call centre", "J.P. Morin from the passport office".
+_AT_SERVICE = re.compile(
+    rf"(?<![\w'’.-])(?P<name>{_NAME_WORDS}){_SP}+(?i:at|from|of|in){_SP}+(?i:the|your){_SP}+(?:[\w'’-]+{_SP}+){{0,4}}?"
+    r"(?i:office|desk|counter|cent(?:re|er)|branch|location|kiosk|wicket)\b")
+# A sign-off: the last sentence of a comment is a name alone, maybe with a place or a number after a comma.
+_SIGN_OFF_END = re.compile(
+    rf"[.!?]{_SP}+(?P<name>{_TOKEN}(?:{_SP}+{_TOKEN}){{0,2}})(?:{_SP}*,{_SP}*[^\n!?]{{1,40}})?{_SP}*[.!]?\s*$")
+# A name alone on a line, with more lines after it ("OKSANA PETRENKO" above a phone number).
+_NAME_LINE = re.compile(rf"(?:^|\n){_SP}*(?P<name>{_TOKEN}(?:{_SP}+{_TOKEN}){{1,2}}){_SP}*,?{_SP}*(?=\n)")
+
+
+def _all_name_words(name: str) -> bool:
+    """Whether ``name`` reads as a person's name: no function word, sign-off word, place or office
+    holder; initials and capitalized words ("J.P. Morin", "D. Kaur"); a single word that is no common
+    word at all; or several words none of which is a common word other than a noun and one at least no
+    word ("Edna Pruitt")."""
+    stop, words = gazetteer()["not_names"], function_words()
+    office, places = _public_patterns()
+    if office.search(name) or places.search(name):
+        return False
+    raw = _WORD_IN_RUN.findall(name)
+    initials = [w for w in raw if re.fullmatch(rf"[{UPPER}](?:\.-?[{UPPER}])*\.?", w)]
+    letters = [w for w in raw if w not in initials]
+    if not letters or any(w.lower() in words or w.title() in stop for w in letters):
+        return False
+    if initials:  # "J.P. Morin", "D. Kaur": initials and a surname
+        return all(w[0].isupper() for w in letters)
+    if len(letters) == 1:
+        return not is_common_word(letters[0].lower())
+    return (not any(is_common_word(w.lower(), nouns=False) for w in letters)
+            and not all(is_common_word(w.lower()) for w in letters))
 
 
 @cache
@@ -299,6 +341,8 @@ def cue_name_spans(text: str) -> Iterator[tuple[int, int, str]]:
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     for cue in _FORMAL_TITLE.finditer(lowered):
         m = _RUN.match(text, cue.end()) or _LOW_ONE.match(text, cue.end())
+        if m and _ELISION.match(m.group("name")):
+            continue  # "le monsieur m'a dit": an elided word is no name (but "Mr O'Brien" is)
         if m:
             span = _trim(text, m.start("name"), m.end("name"), allow_lower=True)
             doctor = cue.group().startswith("dr")
@@ -318,12 +362,24 @@ def cue_name_spans(text: str) -> Iterator[tuple[int, int, str]]:
             end = None
             for tok in re.finditer(r"\S+", m.group("name")):
                 word = tok.group()
+                if _ELISION.match(word) or _VERB_FORM.fullmatch(word):
+                    break  # "l'agent m'a dit", "merci à l'équipe", "the agent switched": elisions and verbs
                 if word not in lower_given and (word in function_words() or is_common_word(word, nouns=False)
                                                 or is_typo_of_common_word(word)):
                     break
                 end = m.start("name") + tok.end()
             if end:
                 yield m.start("name"), end, "role"
+    for cue in _FORMAL_TITLE.finditer(lowered):  # "Mr. de la Fontaine": particles, then the surname
+        if m := _PARTICLE_NAME.match(text, cue.end()):
+            yield m.start("name"), m.end("name"), "title"
+    for m in _AT_SERVICE.finditer(text):  # "ALI at the front desk", "raj at the Square One office"
+        if _all_name_words(m.group("name")):
+            yield m.start("name"), m.end("name"), "role"
+    for pattern in (_SIGN_OFF_END, _NAME_LINE):  # "… with computers. Edna Pruitt", "OKSANA PETRENKO\n780-…"
+        for m in pattern.finditer(text):
+            if _all_name_words(m.group("name")):
+                yield m.start("name"), m.end("name"), "signature"
     for pattern in (_NAME_AFTER_WEAK, _SIGNATURE):
         for m in pattern.finditer(text):
             name = m.group("name")
@@ -384,7 +440,8 @@ def _public_patterns() -> tuple[re.Pattern, re.Pattern]:
     office = (rf"(?P<title>\b(?:{titles})\.?\s+)(?:{_TOKEN_CAP}\s+)?(?:{_alternation(surnames)})\b"
               rf"|\b(?:{_alternation(full)})\b|\b(?:{_alternation(alone)})\b")
     return (re.compile(rf"(?:{office})(?:['’]s)?", re.IGNORECASE),
-            re.compile(rf"(?<![\w-])(?:{_alternation(public_names.PLACES)})(?![\w-])", re.IGNORECASE))
+            re.compile(rf"(?<![\w-])(?:{_alternation(public_names.PLACES + public_names.city_names())})(?![\w-])",
+                       re.IGNORECASE))
 
 
 def public_spans(text: str) -> list[tuple[int, int]]:
