@@ -162,15 +162,13 @@ CSV_DIALECT = {"en": {"sep": ",", "decimal": "."}, "fr": {"sep": ";", "decimal":
 
 def is_synthetic_line(source: str) -> bool:
     """Whether ``source`` (a source line, in either language) says its numbers are synthetic."""
-    return any(i18n.t("site_synthetic_marker", lang).lower() in source.lower() for lang in i18n.LANGUAGES)
+    return i18n.says_synthetic(source)
 
 
 def download_source(source: str, synthetic: bool, lang: str | None = None) -> str:
     """The text of a download's ``source`` column: ``source`` (the page's source line), with the
     catalogue's "Demo data, synthetic." notice when the numbers are synthetic and it does not say so."""
-    if synthetic and not is_synthetic_line(source):
-        return f"{source.rstrip()} {i18n.t('site_synthetic_banner_title', lang)}".strip()
-    return source
+    return i18n.with_synthetic_notice(source, synthetic, lang)
 
 
 def read_export(path: str | Path, **options) -> pd.DataFrame:

@@ -103,7 +103,7 @@ def _decode(raw: bytes, encoding: str, path: Path) -> tuple[str, str]:
     return text.removeprefix("\ufeff"), encoding
 
 
-def _delimiter(text: str, delimiter: str, path: Path) -> str:
+def _delimiter(text: str, delimiter: str) -> str:
     """The field separator: ``auto`` counts commas, semicolons and tabs in the header line."""
     named = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t"}
     if delimiter != "auto":
@@ -168,7 +168,7 @@ def read_comments(path: str | Path, text_column: str, *, encoding: str = "auto",
     if not path.is_file():
         raise PlaybookError("file not found", path=path, expected="a CSV file of comments")
     text, used = _decode(path.read_bytes(), encoding, path)
-    sep = _delimiter(text, delimiter, path)
+    sep = _delimiter(text, delimiter)
     header, data = _rows(text, sep, path)
     columns, seen = [], {}
     for name in header:  # repeated column names get a suffix, as pandas does

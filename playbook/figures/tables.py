@@ -61,14 +61,7 @@ def _whole(values: pd.Series) -> bool:
 
 def caption_text(caption: str | None, synthetic: bool, lang: str | None = None) -> str | None:
     """``caption``, ending with the synthetic notice when ``synthetic`` and it does not say so yet."""
-    if not synthetic:
-        return caption
-    notice = i18n.t("site_synthetic_banner_title", lang)
-    if caption and i18n.t("site_synthetic_marker", lang).lower() in caption.lower():
-        return caption
-    if not caption:
-        return notice
-    return f"{caption.rstrip()}{'' if caption.rstrip().endswith(('.', '!', '?')) else '.'} {notice}"
+    return i18n.with_synthetic_notice(caption, synthetic, lang)
 
 
 def table(frame: pd.DataFrame, lang: str | None = None, precision: int = 1, *, index: bool = False,

@@ -125,6 +125,22 @@ def format_percent(value: float, lang: str | None = None, decimals: int = 1) -> 
     return f"{number}{NBSP}%" if language(lang) == "fr" else f"{number}%"
 
 
+def says_synthetic(text: str) -> bool:
+    """Whether ``text`` (a source line or caption, in either language) says its numbers are synthetic."""
+    return any(t("site_synthetic_marker", lang).lower() in text.lower() for lang in LANGUAGES)
+
+
+def with_synthetic_notice(text: str | None, synthetic: bool, lang: str | None = None) -> str | None:
+    """``text`` (a caption, a download's source line) ending with the "Demo data, synthetic." notice
+    when ``synthetic`` and it does not say so yet; the notice alone when there is no text."""
+    if not synthetic or (text and says_synthetic(text)):
+        return text
+    notice = t("site_synthetic_banner_title", lang)
+    if not text:
+        return notice
+    return f"{text.rstrip()}{'' if text.rstrip().endswith(('.', '!', '?')) else '.'} {notice}"
+
+
 def source_line(source: str, *, synthetic: bool = False, lang: str | None = None) -> str:
     """"Source: <source>", ending "— demo data, synthetic" where the numbers are generated."""
     key = "source_line_synthetic" if synthetic else "source_line"

@@ -313,10 +313,11 @@ def _uncertainty(spec, data, draws: int, seed: int) -> Uncertainty:
     batch = max(1, BATCH_ELEMENTS // max(1, n * len(spec.dimensions)))
     work = {}  # the buffers of a batch, reused
     # runs grouped by the values of the uncertain parameters that change the data: one preparation each
+    groups = list(_groups(spec, d))  # one spec per combination of the uncertain parameters, for every replicate
     for c_meas in d.options["measurement"]:
         frame_m = frame if se is None else measurement_replicate(spec, frame, se, c_meas, seed)
         raw = nominal.datasets.array("raw") if c_meas == 0 else None  # a replicate is checked afresh
-        for (spec_g, in_group, changes), (c_norm, block) in itertools.product(_groups(spec, d),
+        for (spec_g, in_group, changes), (c_norm, block) in itertools.product(groups,
                                                                             enumerate(d.options["normalise"])):
             block = {**block, **changes}
             in_group = in_group & (d.measurement == c_meas)
