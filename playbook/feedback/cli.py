@@ -73,9 +73,11 @@ def _classify(args) -> int:
 
 
 def _train(args) -> int:
-    from playbook.feedback.classify import load_categories, train
+    from playbook.feedback.classify import card_path, load_categories, train
     from playbook.feedback.redact import redact_series
 
+    categories_file = None if args.categories in (None, "data") else args.categories
+    check_outputs([args.out, card_path(args.out)], [args.input, categories_file])  # before hours of training
     table = _read(args, drop_empty=True)  # an empty comment teaches nothing
     if args.label_column not in table.columns:
         raise PlaybookError(f"no column '{args.label_column}'", path=args.input, field=args.label_column,

@@ -139,3 +139,15 @@ def test_empty_comments_are_left_out_of_training_and_get_no_category(corpus, tmp
     table = read_out(out)
     assert table["category"].tolist()[1:] == ["", ""] and table["category"].iloc[0] != ""
     assert table["language"].tolist() == ["en", "und", "und"]
+
+
+def test_train_refuses_an_out_that_is_its_input_before_reading_it(tmp_path, capsys):
+    from playbook import cli
+
+    path = tmp_path / "labelled.csv"
+    path.write_text(HEADER + "1,my payment is late\n", encoding="utf-8")
+    before = path.read_bytes()
+    status = cli.main(["feedback", "train", str(path), "--text-column", "text", "--label-column", "text",
+                       "--out", str(path)])
+    assert status == 2 and "would overwrite the input" in capsys.readouterr().err
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["labelled.csv"]
