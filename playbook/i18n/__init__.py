@@ -119,6 +119,13 @@ def format_money(value: float, lang: str | None = None, decimals: int = 0) -> st
     return f"{sign}{number}{NBSP}$" if language(lang) == "fr" else f"{sign}${number}"
 
 
+def format_list(items, lang: str | None = None) -> str:
+    """``["a", "b", "c"]`` -> ``a, b, and c`` (en) or ``a, b et c`` (fr), by Babel's locale data."""
+    from babel.lists import format_list as babel_format_list
+
+    return babel_format_list([str(i) for i in items], locale=NUMBER_LOCALES[language(lang)])
+
+
 def format_percent(value: float, lang: str | None = None, decimals: int = 1) -> str:
     """``12.34`` -> ``12.3%`` (en) or ``12,3 %`` (fr)."""
     number = format_number(value, lang, decimals)
