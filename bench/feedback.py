@@ -3,7 +3,8 @@
 The comments are freshly generated (not timed) so no result is cached; the classifier is trained on
 the embedded demo corpus (not timed). The baseline, measured in the same run, is reading and writing
 the same comments as CSV: the ratio says how much redaction and classification cost on top of the
-input/output any pipeline pays. The last line times language identification (Lingua, and the former
+input/output any pipeline pays. Classification is timed again with a model on TF-IDF alone, to show
+what the sentence embeddings cost. The last line times language identification (Lingua, and the former
 function-word rule beside it) on the first ``--language-comments`` redacted comments.
 
     .venv/bin/python bench/feedback.py [--comments 100000] [--workers 2] [--language-comments 20000]
@@ -41,7 +42,9 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
 
     corpus = demo.read(datasets.path("demo_feedback_comments"))
-    model, _ = classify.train(redact_series(corpus["text"]), corpus["topic"], folds=3)
+    demo_texts = redact_series(corpus["text"])
+    model, _ = classify.train(demo_texts, corpus["topic"], folds=3)
+    tfidf_only, _ = classify.train(demo_texts, corpus["topic"], folds=3, features=("words", "chars"))
     comments = demo.comments(args.comments, seed=99)[["comment_id", "date", "text"]]
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -69,6 +72,12 @@ def main(argv: list[str] | None = None) -> None:
           f"(wall time depends on what else runs: compare runs on the same machine)")
     print(f"baseline CSV write + read {baseline:.2f} s; ratio {total / baseline:.1f}x; "
           f"{predicted['needs_review'].mean():.0%} routed to a person")
+
+    start = time.perf_counter()
+    tfidf_only.predict(texts)
+    plain = time.perf_counter() - start
+    print(f"classify with TF-IDF alone (no sentence embeddings) {plain:.1f} s ({n / plain:,.0f}/s): "
+          f"the embeddings make classification {(total - redacted) / plain:.1f}x slower")
 
     sample = texts[:args.language_comments]
     language.identify(sample[:10])  # build the detector (about 2 s, once per process): not timed

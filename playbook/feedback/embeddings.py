@@ -1,6 +1,6 @@
 """Sentence embeddings for the classifier: Google's Universal Sentence Encoder, multilingual v3.
 
-The encoder (Yang et al., 2019, "Multilingual Universal Sentence Encoder for Semantic Retrieval") maps
+The encoder (Yang et al., 2020, "Multilingual Universal Sentence Encoder for Semantic Retrieval") maps
 a comment in English, French or 14 other languages to a 512-dimension vector, with comments that mean
 the same thing close together *across languages*: "My payment is late" and "Mon paiement est en retard"
 have a cosine similarity of 0.76, against 0.21 for an unrelated French comment. A tag learnt from
