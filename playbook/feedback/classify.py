@@ -69,6 +69,8 @@ CATEGORIES_FILE = specs_dir() / "feedback_categories.yml"
 OTHER = "other"
 #: Below this many labelled examples a tag is kept, but its scores are marked unreliable.
 RELIABLE_SUPPORT = 5
+#: Comments featurised at once when predicting (their sentence embeddings and TF-IDF rows).
+PREDICT_CHUNK = 10_000
 _PLACEHOLDER = r"\[(?:EMAIL|PHONE|SIN|POSTAL|ADDRESS|DOB|NAME)\]"
 
 
@@ -157,7 +159,7 @@ def make_features(features=DEFAULT_FEATURES) -> FeatureUnion:
     :mod:`playbook.feedback.embeddings`), ``"words"`` (TF-IDF word unigrams and bigrams, accents
     folded) and ``"chars"`` (TF-IDF character 3- to 5-grams, which survive typos). Beside the
     embeddings, the TF-IDF parts are weighted :data:`TFIDF_WEIGHT`."""
-    features = _check_features(features)
+    features = check_features(features)
     weight = TFIDF_WEIGHT if "sentences" in features else 1.0
     parts = []
     if "sentences" in features:
@@ -173,12 +175,15 @@ def make_features(features=DEFAULT_FEATURES) -> FeatureUnion:
     return FeatureUnion(parts, transformer_weights=weights)
 
 
-def _check_features(features) -> tuple[str, ...]:
-    features = (features,) if isinstance(features, str) else tuple(features)
+def check_features(features, field: str = "features") -> tuple[str, ...]:
+    """``features`` (names, or one name) in :data:`FEATURES` order; a :class:`PlaybookError` naming
+    ``field`` for an unknown name or none."""
+    features = (features,) if isinstance(features, str) else tuple(str(f).strip() for f in features)
+    features = tuple(f for f in features if f)
     unknown = [f for f in features if f not in FEATURES]
     if not features or unknown:
-        raise PlaybookError(f"features {', '.join(map(str, unknown or features)) or '(none)'}", field="features",
-                            expected="one or more of " + ", ".join(FEATURES))
+        raise PlaybookError(f"unknown features {', '.join(unknown)}" if unknown else "no features", field=field,
+                            expected="one or more of " + ", ".join(FEATURES) + " (separated by commas)")
     return tuple(f for f in FEATURES if f in features)
 
 
@@ -226,15 +231,19 @@ class TagModel(BaseEstimator):
         return self
 
     def predict_proba(self, texts) -> np.ndarray:
-        """An ``(n comments, n tags)`` array of calibrated probabilities."""
-        x = self.features_.transform(np.asarray(texts, dtype=object))
-        out = np.zeros((x.shape[0], len(self.tags)))
-        for j, (model, platt) in enumerate(zip(self.models_, self.platt_, strict=True)):
-            if model is None:
-                out[:, j] = platt
-            else:
-                a, b = platt
-                out[:, j] = 1.0 / (1.0 + np.exp(-(a * model.decision_function(x) + b)))
+        """An ``(n comments, n tags)`` array of calibrated probabilities (:data:`PREDICT_CHUNK` comments
+        at a time, so memory stays flat however many comments there are)."""
+        texts = np.asarray(texts, dtype=object)
+        out = np.zeros((len(texts), len(self.tags)))
+        for start in range(0, len(texts), PREDICT_CHUNK):
+            x = self.features_.transform(texts[start:start + PREDICT_CHUNK])
+            rows = slice(start, start + x.shape[0])
+            for j, (model, platt) in enumerate(zip(self.models_, self.platt_, strict=True)):
+                if model is None:
+                    out[rows, j] = platt
+                else:
+                    a, b = platt
+                    out[rows, j] = 1.0 / (1.0 + np.exp(-(a * model.decision_function(x) + b)))
         return out
 
 
@@ -609,7 +618,7 @@ def train(texts: pd.Series, labels: pd.Series, *, categories: dict | str | None 
     if len(texts) < 2 * max(folds, 2):
         raise PlaybookError(f"{len(texts)} labelled comments are too few for {folds}-fold cross-validation",
                             field=str(tag_sets.name), expected=f"at least {2 * max(folds, 2)}")
-    features = _check_features(features)
+    features = check_features(features)
     evaluation = _cross_validate(texts, tag_sets, tags, folds=folds, seed=seed, features=features)
     chosen = choose_threshold(evaluation, target_accuracy) if threshold is None else float(threshold)
     model = TagModel(tags, features=features, seed=seed).fit(texts.to_numpy(), list(tag_sets))

@@ -50,6 +50,9 @@ def test_train_then_classify(corpus, tmp_path):
     assert result.returncode == 0, result.stderr
     assert model.is_file() and (tmp_path / "model.joblib.card.md").is_file()
     assert "macro average" in result.stdout
+    assert "macro F1 by language: en " in result.stdout and ", fr " in result.stdout  # issue 23: per language
+    card = (tmp_path / "model.joblib.card.md").read_text(encoding="utf-8")
+    assert "English: macro F1" in card and "French: macro F1" in card and "Universal Sentence Encoder" in card
     new = tmp_path / "new.csv"
     pd.DataFrame(ROWS).to_csv(new, index=False)
     out = tmp_path / "classified.csv"
@@ -68,6 +71,8 @@ def test_train_then_classify(corpus, tmp_path):
     (["classify", "{in}", "--text-column", "comment", "--model", "{missing}", "--out", "{out}"],
      "model file not found"),
     (["train", "{in}", "--text-column", "comment", "--label-column", "topic", "--out", "{out}"], "field 'topic'"),
+    (["train", "{in}", "--text-column", "comment", "--label-column", "note", "--out", "{out}", "--features",
+      "words,glove"], "field '--features': unknown features glove"),
 ])
 def test_errors_are_one_line_and_leave_nothing(comments, tmp_path, capsys, args, message):
     out = tmp_path / "out.csv"
@@ -126,3 +131,17 @@ def test_the_same_training_gives_the_same_model_bytes(corpus, tmp_path):
     pd.DataFrame(ROWS).to_csv(new, index=False)
     result = run("classify", new, "--text-column", "comment", "--model", tmp_path / "a.joblib", "--out", tmp_path / "c.csv")
     assert result.returncode == 0 and "Warning" not in result.stderr, result.stderr  # loads and predicts as trained
+
+
+def test_train_with_tfidf_alone(corpus, tmp_path):
+    from playbook.feedback import classify
+
+    labelled = tmp_path / "labelled.csv"
+    corpus.sample(300, random_state=2)[["text", "topic"]].to_csv(labelled, index=False)
+    model = tmp_path / "m.joblib"
+    assert cli.main(["feedback", "train", str(labelled), "--text-column", "text", "--label-column", "topic",
+                     "--out", str(model), "--folds", "3", "--features", "chars, words"]) == 0
+    loaded = classify.FeedbackClassifier.load(model)
+    assert loaded.meta["features"] == ["words", "chars"] and loaded.meta["sentence_encoder"] == ""
+    assert [name for name, _ in loaded.pipeline.features_.transformer_list] == ["words", "chars"]
+    assert "Universal Sentence Encoder" not in (tmp_path / "m.joblib.card.md").read_text(encoding="utf-8")

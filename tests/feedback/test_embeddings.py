@@ -97,3 +97,11 @@ def test_handwritten_set_routing_target(handwritten_cv):
     by = classify.scores_by(ev, hand["language"])
     macro = by[by["category"] == "macro average"].set_index("group")["f1"]
     assert macro["en"] > 0.6 and macro["fr"] > 0.6  # reported per language; neither far behind
+
+
+def test_prediction_in_chunks_equals_prediction_at_once(monkeypatch, corpus, redacted):
+    model, _ = classify.train(redacted.iloc[:150], corpus["topic"].iloc[:150], folds=3)
+    texts = redacted.iloc[150:260]
+    whole = model.pipeline.predict_proba(texts.to_numpy())
+    monkeypatch.setattr(classify, "PREDICT_CHUNK", 25)
+    assert np.allclose(model.pipeline.predict_proba(texts.to_numpy()), whole, atol=1e-6)
